@@ -1,0 +1,110 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# collapse_guard: top-level build.
+#
+#   make                 build collapse_guard.ko (here) and the userspace tools
+#   make check           the test suite, in a QEMU guest booting Debian's 6.1 kernel
+#   make demo            boot the test kernel, load the module, show it at work
+#   make help            every target and variable
+#
+# KDIR defaults to the running kernel's build tree when it exists, else to the
+# newest installed Debian 6.1 headers whose kernel image is installed too.
+
+KRELEASE ?= $(shell tests/harness/pick-kernel.sh 2>/dev/null)
+ifneq ($(wildcard /lib/modules/$(shell uname -r)/build/Makefile),)
+KDIR ?= /lib/modules/$(shell uname -r)/build
+else
+KDIR ?= /usr/src/linux-headers-$(KRELEASE)
+endif
+
+# The guest boots /boot/vmlinuz-$(KRELEASE): the module it loads is built here.
+GUEST_KDIR = /usr/src/linux-headers-$(KRELEASE)
+
+BUILD   ?= $(CURDIR)/build
+V       ?= 0
+
+export KDIR KRELEASE BUILD
+
+.PHONY: all module userspace check demo stress bench debug-kernel debug-check \
+	checkpatch sparse lint clean help modules_install deps
+
+all: module userspace
+
+module: $(KDIR)/Makefile
+	$(MAKE) -C $(KDIR) M=$(CURDIR) V=$(V) modules
+
+$(KDIR)/Makefile:
+	@echo "collapse_guard: no kernel build tree at '$(KDIR)'." >&2
+	@echo "  Install the headers: apt-get install linux-headers-amd64" >&2
+	@echo "  (or pass KDIR=/path/to/a/configured/6.1/tree)" >&2
+	@false
+
+userspace:
+	$(MAKE) -C userspace BUILD=$(BUILD)
+
+# Into /lib/modules/<release>/updates; kbuild runs depmod.
+modules_install: module
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+
+# Installs with apt whatever the guest tests need and is missing.
+deps:
+	tests/harness/deps.sh
+
+# The tests: installs what is missing, builds, boots the guest, runs tests/cases.
+check: deps
+	$(MAKE) all KDIR=$(GUEST_KDIR)
+	tests/harness/run-check.sh
+
+demo: deps
+	$(MAKE) all KDIR=$(GUEST_KDIR)
+	tests/harness/run-demo.sh
+
+# Long runs, kept out of 'make check'.
+stress: deps
+	$(MAKE) all KDIR=$(GUEST_KDIR)
+	tests/harness/run-check.sh --suite stress
+
+bench: deps
+	$(MAKE) all KDIR=$(GUEST_KDIR)
+	tests/harness/run-check.sh --suite bench
+
+debug-kernel:
+	tests/harness/build-debug-kernel.sh
+
+debug-check: debug-kernel
+	tests/harness/run-debug-check.sh
+
+checkpatch:
+	tests/harness/lint.sh checkpatch
+
+sparse: $(KDIR)/Makefile
+	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 CF="-D__CHECK_ENDIAN__" modules
+
+lint: checkpatch sparse
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
+	$(MAKE) -C userspace clean BUILD=$(BUILD)
+	rm -rf $(BUILD)
+
+help:
+	@echo "Targets:"
+	@echo "  all (default)    collapse_guard.ko at the top and userspace tools in build/bin"
+	@echo "  check            run the guest test suite (installs deps with apt when missing)"
+	@echo "  demo             boot the test kernel, load the module, run collapse workloads"
+	@echo "  stress           the long stress suite (tests/stress), not part of check"
+	@echo "  bench            benchmarks that print figures (tests/bench)"
+	@echo "  debug-kernel     build a KASAN/lockdep/DEBUG_VM 6.1 kernel outside the tree"
+	@echo "  debug-check      run the suite against that debug kernel"
+	@echo "  checkpatch       scripts/checkpatch.pl over the kernel-side sources"
+	@echo "  sparse           build with sparse (C=2)"
+	@echo "  lint             checkpatch, sparse and a W=1 build"
+	@echo "  modules_install  install into /lib/modules/<release>/updates"
+	@echo "  clean            remove build outputs"
+	@echo "Variables:"
+	@echo "  KDIR=$(KDIR)"
+	@echo "  KRELEASE=$(KRELEASE) (the guest kernel release)"
+	@echo "  BUILD=$(BUILD)"
+	@echo "  CG_ACCEL=tcg|kvm (guest accelerator, default tcg)"
+	@echo "  CG_TESTS='pattern' (run only matching tests/cases)"

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The guarded collapse_file(): a userfaultfd-safe replacement for 6.1's
+ * collapse_file() in mm/khugepaged.c, split into its phases.
+ */
+#ifndef _CG_COLLAPSE_H
+#define _CG_COLLAPSE_H
+
+#include <linux/fs.h>
+#include <linux/list.h>
+#include <linux/mm_types.h>
+#include <linux/xarray.h>
+#include "cg_khugepaged.h"
+
+/**
+ * struct cg_collapse - one collapse of [start, end) of a shmem file
+ * @mm:       the mm collapse_file() was called for
+ * @addr:     the address of the range in @mm
+ * @mapping:  the shmem file's page cache
+ * @cc:       the caller's collapse_control
+ * @start:    first page-cache index of the range (PMD aligned)
+ * @end:      one past the last index
+ * @xas:      cursor over the range, of order HPAGE_PMD_ORDER
+ * @hpage:    the new huge page, locked, with index and mapping set
+ * @pagelist: present pages, locked and isolated, in index order
+ * @nr_none:  holes seen while scanning
+ * @nr_sealed: retry entries currently in the page cache
+ */
+struct cg_collapse {
+	struct mm_struct *mm;
+	unsigned long addr;
+	struct address_space *mapping;
+	struct collapse_control *cc;
+	pgoff_t start;
+	pgoff_t end;
+	struct xa_state *xas;
+	struct page *hpage;
+	struct list_head pagelist;
+	int nr_none;
+	int nr_sealed;
+};
+
+/*
+ * Results of the guard's own that 6.1 has no code for.  They never leave
+ * the module: cg_collapse_result() turns them into a 6.1 code.
+ */
+enum cg_guard_result {
+	/* 6.4's SCAN_PAGE_FILLED: a hole was filled while collapsing */
+	CG_SCAN_PAGE_FILLED = CG_SCAN_NR_RESULTS,
+	/* a VMA mapping the range has a MISSING-mode userfaultfd */
+	CG_SCAN_UFFD_MISSING,
+};
+
+/*
+ * Positions @xas on the single slot @index, whatever the order of its last
+ * store, and clears any error it holds.
+ */
+static inline void cg_xas_seek(struct xa_state *xas, pgoff_t index)
+{
+	xas_set_order(xas, index, 0);
+}
+
+int cg_collapse_file(struct mm_struct *mm, unsigned long addr,
+		     struct file *file, pgoff_t start,
+		     struct collapse_control *cc);
+
+/* module/collapse_isolate.c */
+int cg_reserve_slots(struct cg_collapse *c);
+int cg_isolate_range(struct cg_collapse *c);
+
+/* module/collapse_seal.c */
+int cg_seal_and_store(struct cg_collapse *c);
+
+/* module/retract.c */
+int cg_retract_page_tables(struct cg_collapse *c);
+
+#endif /* _CG_COLLAPSE_H */

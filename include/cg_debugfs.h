@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _CG_DEBUGFS_H
+#define _CG_DEBUGFS_H
+
+/* /sys/kernel/debug/collapse_guard/: "mode" and "stats". */
+int cg_debugfs_init(void);
+void cg_debugfs_exit(void);
+
+#endif /* _CG_DEBUGFS_H */

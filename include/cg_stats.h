@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * collapse_guard statistics: calls and results of the two hooked collapse
+ * paths, and what the guarded collapse_file decided.
+ */
+#ifndef _CG_STATS_H
+#define _CG_STATS_H
+
+#include <linux/seq_file.h>
+
+/* The hooked khugepaged paths. */
+enum cg_path {
+	CG_PATH_FILE,	/* collapse_file(): shmem */
+	CG_PATH_ANON,	/* collapse_huge_page(): anonymous memory */
+	CG_PATH_COUNT
+};
+
+/* What the guarded collapse_file() counts. */
+enum cg_counter {
+	CG_GUARD_CALLS,		/* calls that ran the guarded collapse_file */
+	CG_GUARD_SUCCEEDED,	/* huge page installed in the page cache */
+	CG_GUARD_UFFD_VETOED,	/* refused: a VMA has a MISSING-mode userfaultfd */
+	CG_GUARD_PAGE_FILLED,	/* refused: a hole was filled while collapsing */
+	CG_GUARD_HOLES_SEALED,	/* holes marked with retry entries */
+	CG_GUARD_STORE_FAILED,	/* an xarray store failed (ENOMEM) */
+	CG_GUARD_ROLLBACKS,	/* collapses undone after the huge page was allocated */
+	CG_COUNTER_COUNT
+};
+
+void cg_stats_count_call(enum cg_path path);
+void cg_stats_count_result(enum cg_path path, long result);
+void cg_stats_add(enum cg_counter counter, long n);
+
+static inline void cg_stats_inc(enum cg_counter counter)
+{
+	cg_stats_add(counter, 1);
+}
+
+/* Prints every counter as one "name value" line; @missed: probe misses. */
+void cg_stats_show(struct seq_file *seq, unsigned long missed);
+
+#endif /* _CG_STATS_H */

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Step 4 of the guarded collapse_file(): the one xarray-locked section in
+ * which the holes become part of the huge page (6.4, d8ea7cc85472).
+ *
+ * Under i_mmap_rwsem (read: no VMA joins or leaves the file) and the xarray
+ * lock with irqs off:
+ *   - every hole of the range gets XA_RETRY_ENTRY.  Lock-free readers
+ *     (faults, read, lseek SEEK_HOLE/SEEK_DATA, mincore) that meet one spin
+ *     until the section ends, so no one observes a hole that is then filled;
+ *   - if fewer holes are found than were scanned, one was filled: give up;
+ *   - if any VMA mapping the range has a MISSING-mode userfaultfd, give up:
+ *     its owner may have seen a hole and expects a missing-page event.
+ *     WP and MINOR registrations promise nothing about holes: they don't
+ *     count;
+ *   - otherwise charge the holes to the shmem inode and store the huge page
+ *     over the range as one multi-index entry.
+ * Giving up turns every retry entry back into a hole before unlocking.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/page_ref.h>
+#include <linux/pagemap.h>
+#include <linux/shmem_fs.h>
+#include <linux/userfaultfd_k.h>
+#include <linux/vmstat.h>
+#include "cg_collapse.h"
+#include "cg_ksyms.h"
+#include "cg_stats.h"
+
+/*
+ * Stores a retry entry in every hole.  The cursor is re-positioned at each
+ * index: a store that frees or allocates a node moves it (6.4 follow-up
+ * fixes), and every store is checked: with the nodes a concurrent truncation
+ * freed, one can fail for memory.
+ */
+static int cg_seal_holes(struct cg_collapse *c)
+{
+	struct xa_state *xas = c->xas;
+	pgoff_t index;
+
+	for (index = c->start; index < c->end; index++) {
+		cg_xas_seek(xas, index);
+		if (xas_load(xas))
+			continue;
+		xas_store(xas, XA_RETRY_ENTRY);
+		if (xas_error(xas))
+			return SCAN_STORE_FAILED;
+		c->nr_sealed++;
+	}
+	cg_stats_add(CG_GUARD_HOLES_SEALED, c->nr_sealed);
+	return c->nr_sealed == c->nr_none ? SCAN_SUCCEED : CG_SCAN_PAGE_FILLED;
+}
+
+/* Turns the retry entries back into holes; seeking clears any error. */
+static void cg_unseal_holes(struct cg_collapse *c)
+{
+	struct xa_state *xas = c->xas;
+	pgoff_t index;
+
+	for (index = c->start; index < c->end && c->nr_sealed; index++) {
+		cg_xas_seek(xas, index);
+		if (xas_load(xas) != XA_RETRY_ENTRY)
+			continue;
+		xas_store(xas, NULL);
+		c->nr_sealed--;
+	}
+	WARN_ON_ONCE(c->nr_sealed);
+}
+
+static int cg_check_uffd_missing(struct cg_collapse *c)
+{
+	struct vm_area_struct *vma;
+
+	/*
+	 * Between setting VM_UFFD_MISSING and any later fault on the range, a
+	 * registering task passes full barriers (mmap_write_unlock(), the
+	 * fault's mmap lock).  Pair with them: either that fault meets our
+	 * retry entries, or we see the flag.
+	 */
+	smp_mb();
+	cg_for_each_vma_mapping(vma, c->mapping, c->start, c->end - 1) {
+		if (userfaultfd_missing(vma))
+			return CG_SCAN_UFFD_MISSING;
+	}
+	return SCAN_SUCCEED;
+}
+
+/*
+ * Seals the holes, then checks that the collapse may fill them; on success
+ * the holes are charged to the inode.  Called with i_mmap_rwsem held for read
+ * and the xarray locked; on failure the holes are holes again.
+ */
+static int cg_seal_range(struct cg_collapse *c)
+{
+	int result = cg_seal_holes(c);
+
+	if (result == SCAN_SUCCEED)
+		result = cg_check_uffd_missing(c);
+	/* 6.1's shmem_charge() changes nrpages unlocked: keep it under ours */
+	if (result == SCAN_SUCCEED &&
+	    !cg_ksyms.shmem_charge(c->mapping->host, c->nr_none))
+		result = SCAN_FAIL;
+	if (result != SCAN_SUCCEED)
+		cg_unseal_holes(c);
+	return result;
+}
+
+/* Ready to be found in the page cache: up to date, one reference a page. */
+static void cg_prepare_hpage(struct cg_collapse *c)
+{
+	SetPageUptodate(c->hpage);
+	page_ref_add(c->hpage, HPAGE_PMD_NR - 1);
+	set_page_dirty(c->hpage);
+}
+
+static void cg_unprepare_hpage(struct cg_collapse *c)
+{
+	page_ref_sub(c->hpage, HPAGE_PMD_NR - 1);
+}
+
+/* The page-cache statistics 6.1 moves on a shmem collapse. */
+static void cg_account_hpage(struct cg_collapse *c)
+{
+	__mod_lruvec_page_state(c->hpage, NR_SHMEM_THPS, HPAGE_PMD_NR);
+	if (c->nr_none) {
+		__mod_lruvec_page_state(c->hpage, NR_FILE_PAGES, c->nr_none);
+		__mod_lruvec_page_state(c->hpage, NR_SHMEM, c->nr_none);
+	}
+}
+
+/* Joins the range into one multi-index entry for the huge page. */
+static int cg_store_hpage(struct cg_collapse *c)
+{
+	struct xa_state *xas = c->xas;
+
+	cg_prepare_hpage(c);
+	xas_set_order(xas, c->start, HPAGE_PMD_ORDER);
+	xas_store(xas, c->hpage);
+	if (xas_error(xas)) {
+		cg_unprepare_hpage(c);
+		return SCAN_STORE_FAILED;
+	}
+	cg_account_hpage(c);
+	return SCAN_SUCCEED;
+}
+
+int cg_seal_and_store(struct cg_collapse *c)
+{
+	struct xa_state *xas = c->xas;
+	int result = SCAN_SUCCEED;
+	bool charged = false;
+
+	if (c->nr_none)
+		i_mmap_lock_read(c->mapping);
+	xas_lock_irq(xas);
+	if (c->nr_none) {
+		result = cg_seal_range(c);
+		i_mmap_unlock_read(c->mapping);
+		charged = result == SCAN_SUCCEED;
+	}
+	if (result == SCAN_SUCCEED)
+		result = cg_store_hpage(c);
+	if (result != SCAN_SUCCEED && charged) {
+		/* nrpages under the lock, the rest of the charge after */
+		c->mapping->nrpages -= c->nr_none;
+		cg_unseal_holes(c);
+	}
+	xas_unlock_irq(xas);
+
+	if (result != SCAN_SUCCEED && charged)
+		cg_ksyms.shmem_uncharge(c->mapping->host, c->nr_none);
+	return result;
+}

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Checks, at load, that the types mirrored in cg_khugepaged.h are the
+ * running kernel's.  A kernel whose layout differs is refused, not
+ * corrupted.
+ *
+ * enum scan_result: the kernel prints the result of mm_khugepaged_scan_file
+ * with __print_symbolic(), and at boot the tracing core rewrites the enum
+ * names in that format into their values (trace_event_eval_update()).  The
+ * format thus holds the kernel's own { value, "name" } table, which must
+ * match ours entry for entry.
+ *
+ * struct collapse_control: the kernel's one static instance,
+ * khugepaged_collapse_control, must have our size (give or take the
+ * alignment padding kallsyms counts in) and be the khugepaged one.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/string.h>
+#include <linux/trace_events.h>
+#include <linux/cache.h>
+#include "cg_ksyms.h"
+#include "cg_layout.h"
+
+const struct cg_scan_result_name cg_scan_result_names[CG_SCAN_NR_RESULTS] = {
+	[SCAN_FAIL]			= { "fail", "failed" },
+	[SCAN_SUCCEED]			= { "succeed", "succeeded" },
+	[SCAN_PMD_NULL]			= { "pmd_null", "pmd_null" },
+	[SCAN_PMD_NONE]			= { "pmd_none", "pmd_none" },
+	[SCAN_PMD_MAPPED]		= { "pmd_mapped", "page_pmd_mapped" },
+	[SCAN_EXCEED_NONE_PTE]		= { "exceed_none_pte", "exceed_none_pte" },
+	[SCAN_EXCEED_SWAP_PTE]		= { "exceed_swap_pte", "exceed_swap_pte" },
+	[SCAN_EXCEED_SHARED_PTE]	= { "exceed_shared_pte", "exceed_shared_pte" },
+	[SCAN_PTE_NON_PRESENT]		= { "pte_non_present", "pte_non_present" },
+	[SCAN_PTE_UFFD_WP]		= { "pte_uffd_wp", "pte_uffd_wp" },
+	[SCAN_PTE_MAPPED_HUGEPAGE]	= { "pte_mapped_hugepage", "pte_mapped_hugepage" },
+	[SCAN_PAGE_RO]			= { "page_ro", "no_writable_page" },
+	[SCAN_LACK_REFERENCED_PAGE]	= { "lack_referenced_page", "lack_referenced_page" },
+	[SCAN_PAGE_NULL]		= { "page_null", "page_null" },
+	[SCAN_SCAN_ABORT]		= { "scan_abort", "scan_aborted" },
+	[SCAN_PAGE_COUNT]		= { "page_count", "not_suitable_page_count" },
+	[SCAN_PAGE_LRU]			= { "page_lru", "page_not_in_lru" },
+	[SCAN_PAGE_LOCK]		= { "page_lock", "page_locked" },
+	[SCAN_PAGE_ANON]		= { "page_anon", "page_not_anon" },
+	[SCAN_PAGE_COMPOUND]		= { "page_compound", "page_compound" },
+	[SCAN_ANY_PROCESS]		= { "any_process", "no_process_for_page" },
+	[SCAN_VMA_NULL]			= { "vma_null", "vma_null" },
+	[SCAN_VMA_CHECK]		= { "vma_check", "vma_check_failed" },
+	[SCAN_ADDRESS_RANGE]		= { "address_range", "not_suitable_address_range" },
+	[SCAN_DEL_PAGE_LRU]		= { "del_page_lru", "could_not_delete_page_from_lru" },
+	[SCAN_ALLOC_HUGE_PAGE_FAIL]	= { "alloc_huge_page_fail", "alloc_huge_page_failed" },
+	[SCAN_CGROUP_CHARGE_FAIL]	= { "cgroup_charge_fail", "ccgroup_charge_failed" },
+	[SCAN_TRUNCATED]		= { "truncated", "truncated" },
+	[SCAN_PAGE_HAS_PRIVATE]		= { "page_has_private", "page_has_private" },
+	[SCAN_STORE_FAILED]		= { "store_failed", "store_failed" },
+};
+
+/*
+ * Reads the next "{ value, "name" }" of a __print_symbolic() table from *@p:
+ * true with @value and @name (of @len bytes) set, and *@p moved past it.
+ */
+static bool cg_next_symbolic(const char **p, long *value, const char **name,
+			     size_t *len)
+{
+	const char *s = strchr(*p, '{');
+	const char *q;
+	char *end;
+
+	if (!s)
+		return false;
+	s = skip_spaces(s + 1);
+	*value = simple_strtol(s, &end, 0);
+	if (end == s)
+		goto skip;
+	s = skip_spaces(end);
+	if (*s++ != ',')
+		goto skip;
+	s = skip_spaces(s);
+	if (*s++ != '"')
+		goto skip;
+	q = strchr(s, '"');
+	if (!q)
+		return false;
+	*name = s;
+	*len = q - s;
+	*p = q + 1;
+	return true;
+skip:
+	*p = s;
+	return cg_next_symbolic(p, value, name, len);
+}
+
+static int cg_check_scan_result(void)
+{
+	const struct trace_event_call *call = cg_ksyms.event_mm_khugepaged_scan_file;
+	const char *p = call->print_fmt;
+	unsigned long seen = 0;
+	const char *name;
+	size_t len;
+	long value;
+
+	if (!p || !strstr(p, "__print_symbolic")) {
+		pr_err("mm_khugepaged_scan_file has no result table: unsupported kernel\n");
+		return -EINVAL;
+	}
+	p = strstr(p, "__print_symbolic");
+	while (cg_next_symbolic(&p, &value, &name, &len)) {
+		if (value < 0 || value >= CG_SCAN_NR_RESULTS ||
+		    strlen(cg_scan_result_names[value].trace) != len ||
+		    strncmp(cg_scan_result_names[value].trace, name, len)) {
+			pr_err("scan result %ld (%.*s) is not 6.1's: unsupported kernel\n",
+			       value, (int)len, name);
+			return -EINVAL;
+		}
+		seen |= BIT(value);
+	}
+	if (seen != GENMASK(CG_SCAN_NR_RESULTS - 1, 0)) {
+		pr_err("the kernel's scan results are not 6.1's (%#lx): unsupported kernel\n",
+		       seen);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int cg_check_collapse_control(void)
+{
+	const struct collapse_control *kcc = cg_ksyms.khugepaged_collapse_control;
+	unsigned long size, offset;
+
+	if (!cg_ksyms.kallsyms_lookup_size_offset((unsigned long)kcc, &size,
+						  &offset) ||
+	    offset || size < sizeof(*kcc) ||
+	    size > ALIGN(sizeof(*kcc), SMP_CACHE_BYTES) ||
+	    !READ_ONCE(kcc->is_khugepaged)) {
+		pr_err("struct collapse_control is not 6.1's (%lu bytes, expected %zu): unsupported kernel\n",
+		       size, sizeof(*kcc));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int cg_layout_check(void)
+{
+	int ret = cg_check_scan_result();
+
+	return ret ? ret : cg_check_collapse_control();
+}

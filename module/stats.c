@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Counters, in the style of mm/kfence: arrays of atomics, a names table
+ * checked against the enum at build time, and one seq_file printer.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/build_bug.h>
+#include <linux/kernel.h>
+#include "cg_khugepaged.h"
+#include "cg_stats.h"
+
+static atomic_long_t cg_calls[CG_PATH_COUNT];
+static atomic_long_t cg_returns[CG_PATH_COUNT];
+static atomic_long_t cg_results[CG_PATH_COUNT][CG_SCAN_NR_RESULTS];
+static atomic_long_t cg_counters[CG_COUNTER_COUNT];
+
+static const char *const cg_path_names[] = {
+	[CG_PATH_FILE] = "file",
+	[CG_PATH_ANON] = "anon",
+};
+static_assert(ARRAY_SIZE(cg_path_names) == CG_PATH_COUNT);
+
+static const char *const cg_counter_names[] = {
+	[CG_GUARD_CALLS]	= "guard_calls",
+	[CG_GUARD_SUCCEEDED]	= "guard_succeeded",
+	[CG_GUARD_UFFD_VETOED]	= "guard_uffd_vetoed",
+	[CG_GUARD_PAGE_FILLED]	= "guard_page_filled",
+	[CG_GUARD_HOLES_SEALED]	= "guard_holes_sealed",
+	[CG_GUARD_STORE_FAILED]	= "guard_store_failed",
+	[CG_GUARD_ROLLBACKS]	= "guard_rollbacks",
+};
+static_assert(ARRAY_SIZE(cg_counter_names) == CG_COUNTER_COUNT);
+
+void cg_stats_count_call(enum cg_path path)
+{
+	atomic_long_inc(&cg_calls[path]);
+}
+
+/* A result 6.1 does not know is counted as a return only. */
+void cg_stats_count_result(enum cg_path path, long result)
+{
+	atomic_long_inc(&cg_returns[path]);
+	if (result >= 0 && result < CG_SCAN_NR_RESULTS)
+		atomic_long_inc(&cg_results[path][result]);
+}
+
+void cg_stats_add(enum cg_counter counter, long n)
+{
+	atomic_long_add(n, &cg_counters[counter]);
+}
+
+static void cg_show_path(struct seq_file *seq, enum cg_path path)
+{
+	const char *name = cg_path_names[path];
+	int r;
+
+	seq_printf(seq, "%s_calls %ld\n", name, atomic_long_read(&cg_calls[path]));
+	seq_printf(seq, "%s_returns %ld\n", name,
+		   atomic_long_read(&cg_returns[path]));
+	for (r = 0; r < CG_SCAN_NR_RESULTS; r++)
+		seq_printf(seq, "%s_%s %ld\n", name, cg_scan_result_names[r].stat,
+			   atomic_long_read(&cg_results[path][r]));
+}
+
+void cg_stats_show(struct seq_file *seq, unsigned long missed)
+{
+	int i;
+
+	for (i = 0; i < CG_PATH_COUNT; i++)
+		cg_show_path(seq, i);
+	for (i = 0; i < CG_COUNTER_COUNT; i++)
+		seq_printf(seq, "%s %ld\n", cg_counter_names[i],
+			   atomic_long_read(&cg_counters[i]));
+	seq_printf(seq, "probe_missed %lu\n", missed);
+}

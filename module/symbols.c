@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Resolution of the kernel symbols 6.1 does not export, from one table.
+ *
+ * kallsyms_lookup_name() is not exported on 6.1 either: its address comes
+ * from a kprobe registered on it (kprobes resolve names through kallsyms),
+ * which is removed at once.  Every entry of the table must name exactly one
+ * symbol of the kernel image: a missing name, or a static name defined in
+ * two files (the lookup would return either), fails the load naming it.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kprobes.h>
+#include <linux/kallsyms.h>
+#include "cg_ksyms.h"
+
+struct cg_ksyms cg_ksyms __ro_after_init;
+
+struct cg_ksym_entry {
+	const char *name;
+	void **slot;
+};
+
+#define CG_KSYM(member, symbol) { symbol, (void **)&cg_ksyms.member }
+
+static const struct cg_ksym_entry cg_ksym_table[] = {
+	CG_KSYM(collapse_file, "collapse_file"),
+	CG_KSYM(collapse_huge_page, "collapse_huge_page"),
+	CG_KSYM(alloc_charge_hpage, "alloc_charge_hpage"),
+	CG_KSYM(find_pmd_or_thp_or_none, "find_pmd_or_thp_or_none"),
+	CG_KSYM(collapse_and_free_pmd, "collapse_and_free_pmd"),
+	CG_KSYM(set_huge_pmd, "set_huge_pmd"),
+	CG_KSYM(khugepaged_add_pte_mapped_thp, "khugepaged_add_pte_mapped_thp"),
+	CG_KSYM(khugepaged_collapse_control, "khugepaged_collapse_control"),
+	CG_KSYM(event_mm_khugepaged_scan_file, "event_mm_khugepaged_scan_file"),
+	CG_KSYM(shmem_charge, "shmem_charge"),
+	CG_KSYM(shmem_uncharge, "shmem_uncharge"),
+	CG_KSYM(shmem_get_folio, "shmem_get_folio"),
+	CG_KSYM(folio_isolate_lru, "folio_isolate_lru"),
+	CG_KSYM(putback_lru_page, "putback_lru_page"),
+	CG_KSYM(lru_add_drain, "lru_add_drain"),
+	CG_KSYM(try_to_unmap, "try_to_unmap"),
+	CG_KSYM(try_to_unmap_flush, "try_to_unmap_flush"),
+	CG_KSYM(vma_interval_tree_iter_first, "vma_interval_tree_iter_first"),
+	CG_KSYM(vma_interval_tree_iter_next, "vma_interval_tree_iter_next"),
+	CG_KSYM(mem_cgroup_uncharge, "__mem_cgroup_uncharge"),
+	CG_KSYM(kallsyms_lookup_size_offset, "kallsyms_lookup_size_offset"),
+};
+
+typedef unsigned long (*cg_lookup_name_t)(const char *name);
+
+static cg_lookup_name_t cg_find_kallsyms_lookup_name(void)
+{
+	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
+	cg_lookup_name_t lookup;
+
+	if (register_kprobe(&kp))
+		return NULL;
+	lookup = (cg_lookup_name_t)kp.addr;
+	unregister_kprobe(&kp);
+	return lookup;
+}
+
+typedef int (*cg_each_symbol_t)(int (*fn)(void *data, const char *name,
+					  struct module *mod,
+					  unsigned long addr),
+				void *data);
+
+/* Counts, per table entry, the kernel image's symbols of that name. */
+static int cg_count_symbol(void *data, const char *name, struct module *mod,
+			   unsigned long addr)
+{
+	unsigned int *count = data;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cg_ksym_table); i++)
+		if (!strcmp(name, cg_ksym_table[i].name))
+			count[i]++;
+	return 0;
+}
+
+static int cg_check_unique(cg_lookup_name_t lookup)
+{
+	unsigned int count[ARRAY_SIZE(cg_ksym_table)] = { };
+	cg_each_symbol_t each_symbol;
+	unsigned int i;
+
+	each_symbol = (cg_each_symbol_t)lookup("kallsyms_on_each_symbol");
+	if (!each_symbol) {
+		pr_err("kernel symbol kallsyms_on_each_symbol not found: unsupported kernel\n");
+		return -ENOENT;
+	}
+	each_symbol(cg_count_symbol, count);
+
+	for (i = 0; i < ARRAY_SIZE(cg_ksym_table); i++) {
+		if (count[i] != 1) {
+			pr_err("kernel symbol %s is defined %u times: unsupported kernel\n",
+			       cg_ksym_table[i].name, count[i]);
+			return -ENOENT;
+		}
+	}
+	return 0;
+}
+
+int cg_ksyms_resolve(void)
+{
+	cg_lookup_name_t lookup = cg_find_kallsyms_lookup_name();
+	unsigned int i;
+
+	if (!lookup) {
+		pr_err("cannot find kallsyms_lookup_name (kprobes unavailable?)\n");
+		return -ENOENT;
+	}
+
+	for (i = 0; i < ARRAY_SIZE(cg_ksym_table); i++) {
+		const struct cg_ksym_entry *e = &cg_ksym_table[i];
+		unsigned long addr = lookup(e->name);
+
+		if (!addr) {
+			pr_err("kernel symbol %s not found: unsupported kernel\n",
+			       e->name);
+			return -ENOENT;
+		}
+		*e->slot = (void *)addr;
+	}
+	return cg_check_unique(lookup);
+}
