@@ -16,6 +16,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/ctype.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include <linux/trace_events.h>
@@ -65,15 +66,16 @@ static bool cg_next_symbolic(const char **p, long *value, const char **name,
 {
 	const char *s = strchr(*p, '{');
 	const char *q;
-	char *end;
 
 	if (!s)
 		return false;
 	s = skip_spaces(s + 1);
-	*value = simple_strtol(s, &end, 0);
-	if (end == s)
+	/* the tracing core writes the values in decimal */
+	if (!isdigit(*s))
 		goto skip;
-	s = skip_spaces(end);
+	for (*value = 0; isdigit(*s); s++)
+		*value = *value * 10 + (*s - '0');
+	s = skip_spaces(s);
 	if (*s++ != ',')
 		goto skip;
 	s = skip_spaces(s);

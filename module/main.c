@@ -23,32 +23,11 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
-#include <linux/version.h>
 #include "cg_debugfs.h"
 #include "cg_hooks.h"
 #include "cg_ksyms.h"
 #include "cg_layout.h"
 #include "cg_mode.h"
-
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0) || \
-	LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
-#error "collapse_guard supports Linux 6.1 only"
-#endif
-#if !IS_ENABLED(CONFIG_SHMEM) || !IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE) || \
-	!IS_ENABLED(CONFIG_USERFAULTFD)
-#error "collapse_guard needs CONFIG_SHMEM, CONFIG_TRANSPARENT_HUGEPAGE and CONFIG_USERFAULTFD"
-#endif
-#if !IS_ENABLED(CONFIG_KRETPROBES) || !IS_ENABLED(CONFIG_DYNAMIC_FTRACE_WITH_ARGS)
-#error "collapse_guard needs CONFIG_KRETPROBES and CONFIG_DYNAMIC_FTRACE_WITH_ARGS"
-#endif
-#if IS_ENABLED(CONFIG_READ_ONLY_THP_FOR_FS)
-/* collapse_file() then also sees regular files: only shmem is handled */
-#error "collapse_guard does not support CONFIG_READ_ONLY_THP_FOR_FS"
-#endif
-#if IS_ENABLED(CONFIG_X86_KERNEL_IBT)
-/* IBT seals the ENDBR of statics never address-taken: calls to them fault */
-#error "collapse_guard calls kernel statics indirectly: CONFIG_X86_KERNEL_IBT is not supported"
-#endif
 
 static int __init cg_init(void)
 {
