@@ -25,7 +25,7 @@ V       ?= 0
 
 export KDIR KRELEASE BUILD
 
-.PHONY: all module userspace check demo stress bench debug-kernel debug-check \
+.PHONY: all module userspace selftests check demo stress bench debug-kernel debug-check \
 	checkpatch sparse lint clean help modules_install deps
 
 all: module userspace
@@ -42,6 +42,10 @@ $(KDIR)/Makefile:
 userspace:
 	$(MAKE) -C userspace BUILD=$(BUILD)
 
+# The kernel's own vm selftests (khugepaged, userfaultfd), for the guest.
+selftests:
+	tests/harness/build-selftests.sh
+
 # Into /lib/modules/<release>/updates; kbuild runs depmod.
 modules_install: module
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
@@ -52,7 +56,7 @@ deps:
 
 # The tests: installs what is missing, builds, boots the guest, runs tests/cases.
 check: deps
-	$(MAKE) all KDIR=$(GUEST_KDIR)
+	$(MAKE) all selftests KDIR=$(GUEST_KDIR)
 	tests/harness/run-check.sh
 
 demo: deps
@@ -61,7 +65,7 @@ demo: deps
 
 # Long runs, kept out of 'make check'.
 stress: deps
-	$(MAKE) all KDIR=$(GUEST_KDIR)
+	$(MAKE) all selftests KDIR=$(GUEST_KDIR)
 	tests/harness/run-check.sh --suite stress
 
 bench: deps
@@ -91,6 +95,7 @@ clean:
 help:
 	@echo "Targets:"
 	@echo "  all (default)    collapse_guard.ko at the top and userspace tools in build/bin"
+	@echo "  selftests        the kernel's khugepaged/userfaultfd selftests, for the guest"
 	@echo "  check            run the guest test suite (installs deps with apt when missing)"
 	@echo "  demo             boot the test kernel, load the module, run collapse workloads"
 	@echo "  stress           the long stress suite (tests/stress), not part of check"

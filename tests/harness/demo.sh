@@ -1,0 +1,77 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# timeout: 300
+#
+# Guest side of "make demo" (run by run-demo.sh as the only test): load
+# collapse_guard (mode from cg.demo_mode= on the kernel command line, default
+# guard), show the mode, run a shmem and an anonymous collapse, show the
+# statistics (nonzero ones marked with *).
+set -eu
+# shellcheck source=tests/lib.sh
+. /opt/cg/tests/lib.sh
+
+MISSING=
+
+section() {
+	echo
+	echo "== $*"
+}
+
+# have PROGRAM: true if PROGRAM is in the guest, else say so (once).
+have() {
+	command -v "$1" >/dev/null 2>&1 && return 0
+	case " $MISSING " in
+	*" $1 "*) ;;
+	*)
+		echo "demo: '$1' is missing from /opt/cg/bin (build the userspace tools: make userspace)" >&2
+		MISSING="$MISSING $1" ;;
+	esac
+	return 1
+}
+
+demo_mode() {
+	_m=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^cg\.demo_mode=//p')
+	echo "${_m:-guard}"
+}
+
+show_mode() {
+	section "mode"
+	if have cgctl; then
+		cgctl mode
+	else
+		cat "$CG_DBG/mode"
+	fi
+}
+
+# collapse KIND TITLE: one MADV_COLLAPSE workload of cg_collapse.
+collapse() {
+	section "$2"
+	have cg_collapse || return 0
+	cg_collapse "$1" --fill full ||
+		echo "demo: cg_collapse $1 exited with status $?"
+}
+
+show_stats() {
+	section "statistics (* = nonzero)"
+	if have cgctl; then
+		cgctl stats >stats.txt
+	else
+		cat "$CG_DBG/stats" >stats.txt
+	fi
+	# "name value" (debugfs) or "name=value" (cgctl)
+	awk -F '[ =]+' '{ printf "%s %-28s %s\n", ($2 != 0 ? "*" : " "), $1, $2 }' stats.txt
+}
+
+main() {
+	_mode=$(demo_mode)
+	section "kernel $(uname -r): insmod collapse_guard mode=$_mode"
+	cg_load mode="$_mode"
+	show_mode
+	collapse shmem "shmem: MADV_COLLAPSE of a fully populated 2 MiB memfd range"
+	collapse anon "anonymous: MADV_COLLAPSE of a fully populated 2 MiB range"
+	show_stats
+	cg_unload
+	[ -z "$MISSING" ] || fail "the demo needs:$MISSING"
+}
+
+main

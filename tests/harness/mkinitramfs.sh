@@ -1,0 +1,177 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the guest's initramfs (gzip'd newc cpio) for one suite:
+#   mkinitramfs.sh SUITE SOURCE OUTDIR
+# SUITE is the name the guest knows the tests by (/opt/cg/tests/SUITE/), SOURCE
+# the directory of the suite's tests, or one script (staged as 001-NAME.sh).
+# Writes OUTDIR/initramfs.cpio.gz (staging tree: OUTDIR/rootfs).
+#
+# Contents: busybox (static) and its applet links, /init (guest-init),
+# /opt/cg/collapse_guard.ko, /opt/cg/bin/* (from $BUILD/bin), /opt/cg/tests/
+# (lib.sh and the suite), /opt/cg/harness/shared.sh, and zram.ko with its
+# dependencies and a modules.dep under /lib/modules/$KRELEASE.
+#
+# Environment: KRELEASE (guest kernel release, required), BUILD (default
+# <repo>/build), CG_MODULE_KO (default <repo>/collapse_guard.ko), CG_MODDIR
+# (modules root, default /lib/modules: <root>/$KRELEASE, or the release
+# directory itself), CG_GUEST_MODULES (default "zram").
+set -euo pipefail
+
+HARNESS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HARNESS/../.." && pwd)
+BUILD=${BUILD:-$REPO/build}
+CG_MODULE_KO=${CG_MODULE_KO:-$REPO/collapse_guard.ko}
+CG_GUEST_MODULES=${CG_GUEST_MODULES:-zram}
+
+die() {
+	echo "mkinitramfs: $*" >&2
+	exit 1
+}
+
+warn() {
+	echo "mkinitramfs: $*" >&2
+}
+
+stage_busybox() {
+	local bb
+	bb=$(command -v busybox) || die "no busybox: apt-get install busybox-static"
+	readelf -l "$bb" 2>/dev/null | grep -q 'program interpreter' &&
+		die "$bb is dynamically linked: apt-get install busybox-static"
+	mkdir -p "$ROOT"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,root}
+	cp "$bb" "$ROOT/bin/busybox"
+	# One process for the ~400 links (perl-base is always there).
+	(cd "$ROOT" && "$bb" --list-full | grep -vx 'bin/busybox' |
+		perl -nle 'symlink("/bin/busybox", $_) or die "$_: $!\n"')
+	# The kernel opens /dev/console before /init runs; only root can make it
+	# (else /init reopens it once devtmpfs is mounted).
+	mknod -m 600 "$ROOT/dev/console" c 5 1 2>/dev/null || true
+}
+
+stage_harness() {
+	install -m 755 "$HARNESS/guest-init" "$ROOT/init"
+	install -D -m 644 "$HARNESS/shared.sh" "$ROOT/opt/cg/harness/shared.sh"
+	install -D -m 644 "$REPO/tests/lib.sh" "$ROOT/opt/cg/tests/lib.sh"
+}
+
+# stage_tests SUITE SOURCE
+stage_tests() {
+	local dest=$ROOT/opt/cg/tests/$1 name
+	mkdir -p "$dest"
+	if [ -d "$2" ]; then
+		cp -a "$2/." "$dest/"
+	elif [ -f "$2" ]; then
+		name=$(basename "$2")
+		install -m 755 "$2" "$dest/001-$name"
+	else
+		die "no tests at $2"
+	fi
+}
+
+stage_module() {
+	if [ -f "$CG_MODULE_KO" ]; then
+		install -D -m 644 "$CG_MODULE_KO" "$ROOT/opt/cg/collapse_guard.ko"
+	else
+		warn "no module at $CG_MODULE_KO: tests that load it will fail"
+	fi
+}
+
+stage_binaries() {
+	local f
+	mkdir -p "$ROOT/opt/cg/bin"
+	[ -d "$BUILD/bin" ] || return 0
+	for f in "$BUILD/bin"/*; do
+		[ -f "$f" ] || continue
+		if readelf -l "$f" 2>/dev/null | grep -q 'program interpreter'; then
+			warn "$f is dynamically linked and will not run in the guest"
+		fi
+		install -m 755 "$f" "$ROOT/opt/cg/bin/"
+	done
+}
+
+# module_dir: the guest kernel's modules directory on the host.
+module_dir() {
+	local root=${CG_MODDIR:-/lib/modules}
+	if [ -f "$root/modules.dep" ]; then
+		echo "$root"
+	else
+		echo "$root/$KRELEASE"
+	fi
+}
+
+# module_closure DIR MODULE...: the modules.dep paths of MODULEs and of all
+# they depend on, dependencies first.
+module_closure() {
+	local dir=$1
+	shift
+	awk -v want="$*" '
+		{ path = $1; sub(/:$/, "", path); deps[path] = ""
+		  for (i = 2; i <= NF; i++) deps[path] = deps[path] " " $i
+		  name = path; sub(/.*\//, "", name); sub(/\.ko.*$/, "", name)
+		  byname[name] = path }
+		function visit(p,   n, d, i) {
+			if (p in seen) return
+			seen[p] = 1
+			n = split(deps[p], d, " ")
+			for (i = 1; i <= n; i++) visit(d[i])
+			print p
+		}
+		END { n = split(want, w, " ")
+		      for (i = 1; i <= n; i++) if (w[i] in byname) visit(byname[w[i]]) }
+	' "$dir/modules.dep"
+}
+
+# stage_kernel_modules: CG_GUEST_MODULES and their dependencies,
+# decompressed (busybox insmod cannot read .ko.xz), with a modules.dep.
+stage_kernel_modules() {
+	local src dest rel out dep
+	src=$(module_dir)
+	dest=$ROOT/lib/modules/$KRELEASE
+	mkdir -p "$dest"
+	: >"$dest/modules.dep"
+	if [ ! -f "$src/modules.dep" ]; then
+		warn "no $src/modules.dep: no kernel modules (zram) in the guest"
+		return 0
+	fi
+	# shellcheck disable=SC2086 # a list of module names
+	for rel in $(module_closure "$src" $CG_GUEST_MODULES); do
+		out=${rel%.xz}
+		out=${out%.zst}
+		out=${out%.gz}
+		mkdir -p "$dest/$(dirname "$out")"
+		case $rel in
+		*.xz) xz -dc "$src/$rel" >"$dest/$out" ;;
+		*.zst) zstd -qdc "$src/$rel" >"$dest/$out" ;;
+		*.gz) gzip -dc "$src/$rel" >"$dest/$out" ;;
+		*) cp "$src/$rel" "$dest/$out" ;;
+		esac
+		dep=$(sed -n "s|^$rel:||p" "$src/modules.dep" |
+			sed 's/\.ko\.\(xz\|zst\|gz\)/.ko/g')
+		echo "$out:$dep" >>"$dest/modules.dep"
+	done
+}
+
+# pack: the staging tree as a gzip'd newc cpio owned by root.
+pack() {
+	(cd "$ROOT" && find . -print0 | LC_ALL=C sort -z |
+		cpio --null -o -H newc -R 0:0 --quiet) | gzip -n -6 >"$OUT.tmp"
+	mv "$OUT.tmp" "$OUT"
+}
+
+main() {
+	[ $# -eq 3 ] || die "usage: mkinitramfs.sh SUITE SOURCE OUTDIR"
+	[ -n "${KRELEASE:-}" ] || die "KRELEASE is not set"
+	ROOT=$3/rootfs
+	OUT=$3/initramfs.cpio.gz
+	rm -rf "$ROOT"
+	mkdir -p "$ROOT"
+	stage_busybox
+	stage_harness
+	stage_tests "$1" "$2"
+	stage_module
+	stage_binaries
+	stage_kernel_modules
+	pack
+}
+
+main "$@"

@@ -1,0 +1,215 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
+#
+# Guest-side helpers for collapse_guard tests (busybox sh). A test sources it:
+#   . /opt/cg/tests/lib.sh
+# and is best written with "set -eu". The harness runs each test as root in a
+# fresh directory under /tmp (also $HOME), with CG_KO (the module), CG_KRELEASE
+# (the kernel release the host expects), CG_TEST_NAME and /opt/cg/bin first
+# in PATH; stdin is /dev/null. A "# timeout: N" line among the first 20 sets
+# the time limit (default 180 s). After the test it unloads the module,
+# restores the THP/khugepaged knobs and releases swap whatever the test did.
+#
+# fail and skip print to stderr (the test log has both streams) so that their
+# message is not lost inside $(...); there they end only the subshell, which
+# "set -e" then turns into the end of the test.
+
+CG_KO=${CG_KO:-/opt/cg/collapse_guard.ko}
+CG_DBG=/sys/kernel/debug/collapse_guard
+CG_THP=/sys/kernel/mm/transparent_hugepage
+CG_KHUGEPAGED=$CG_THP/khugepaged
+CG_SAVED_KNOBS=/tmp/.cg-khugepaged-saved
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+skip() {
+	echo "SKIP: $*" >&2
+	exit 77
+}
+
+# ---- the module ----------------------------------------------------------
+
+cg_loaded() {
+	grep -q '^collapse_guard ' /proc/modules
+}
+
+# cg_load [param=value...]: insmod the module under test.
+cg_load() {
+	[ -f "$CG_KO" ] || fail "module $CG_KO is not in the guest image"
+	! cg_loaded || fail "collapse_guard is already loaded"
+	insmod "$CG_KO" "$@" || fail "insmod $CG_KO $* failed"
+}
+
+cg_unload() {
+	rmmod collapse_guard || fail "rmmod collapse_guard failed"
+}
+
+# cg_mode: the active mode, the bracketed word of $CG_DBG/mode.
+cg_mode() {
+	_m=$(sed -n 's/.*\[\([a-z]*\)\].*/\1/p' "$CG_DBG/mode") ||
+		fail "cannot read $CG_DBG/mode"
+	[ -n "$_m" ] || fail "no active mode in $CG_DBG/mode"
+	echo "$_m"
+}
+
+# cg_set_mode MODE: switch, and check that the mode file shows it.
+cg_set_mode() {
+	echo "$1" >"$CG_DBG/mode" || fail "cannot set mode $1"
+	[ "$(cg_mode)" = "$1" ] || fail "mode is $(cg_mode) after setting $1"
+}
+
+# ---- statistics ----------------------------------------------------------
+
+# stat_in FILE NAME: the value of NAME in a stats file (false if absent).
+stat_in() {
+	awk -v n="$2" '$1 == n { print $2; found = 1; exit }
+		END { exit !found }' "$1"
+}
+
+cg_stat() {
+	stat_in "$CG_DBG/stats" "$1" || fail "no statistic $1 in $CG_DBG/stats"
+}
+
+cg_stats_save() {
+	cp "$CG_DBG/stats" "$1" || fail "cannot save $CG_DBG/stats to $1"
+}
+
+# cg_stat_delta FILE NAME: current value of NAME minus the one saved in FILE.
+cg_stat_delta() {
+	_old=$(stat_in "$1" "$2") || fail "no statistic $2 in $1"
+	_now=$(cg_stat "$2") || exit 1
+	echo $((_now - _old))
+}
+
+# ---- assertions ----------------------------------------------------------
+
+is_integer() {
+	case $1 in
+	'' | - | *[!0-9-]* | ?*-*) return 1 ;;
+	esac
+	return 0
+}
+
+# integers A B MSG: fail with MSG unless A and B are integers.
+integers() {
+	is_integer "$1" && is_integer "$2" && return 0
+	fail "$3 (not integers: '$1' '$2')"
+}
+
+assert_eq() {
+	integers "$@"
+	[ "$1" -eq "$2" ] || fail "$3 (expected $1 == $2)"
+}
+
+assert_ne() {
+	integers "$@"
+	[ "$1" -ne "$2" ] || fail "$3 (expected $1 != $2)"
+}
+
+assert_gt() {
+	integers "$@"
+	[ "$1" -gt "$2" ] || fail "$3 (expected $1 > $2)"
+}
+
+assert_ge() {
+	integers "$@"
+	[ "$1" -ge "$2" ] || fail "$3 (expected $1 >= $2)"
+}
+
+# ---- waiting -------------------------------------------------------------
+
+# uptime_cs: uptime in centiseconds.
+uptime_cs() {
+	read -r _up _ </proc/uptime
+	_cs=${_up%.*}${_up#*.}
+	_cs=${_cs#"${_cs%%[!0]*}"}
+	echo "${_cs:-0}"
+}
+
+# wait_until TIMEOUT_S CMD...: run CMD every 0.1 s until it succeeds (return
+# 0); return 1 once TIMEOUT_S seconds have passed.
+wait_until() {
+	_deadline=$(($(uptime_cs) + $1 * 100))
+	shift
+	while ! "$@"; do
+		[ "$(uptime_cs)" -lt "$_deadline" ] || return 1
+		sleep 0.1
+	done
+	return 0
+}
+
+# ---- THP and khugepaged knobs --------------------------------------------
+
+# knob_get FILE: the active value ("always [madvise] never" -> madvise).
+knob_get() {
+	_v=$(cat "$1") || fail "cannot read $1"
+	case $_v in
+	*\[*\]*) _v=${_v#*\[}; _v=${_v%%\]*} ;;
+	esac
+	echo "$_v"
+}
+
+knob_set() {
+	echo "$2" >"$1" || fail "cannot write $2 to $1"
+}
+
+# khugepaged_fast: save the knobs, then make khugepaged scan without pause.
+khugepaged_fast() {
+	[ -f "$CG_SAVED_KNOBS" ] || {
+		for _k in "$CG_THP/enabled" "$CG_KHUGEPAGED/scan_sleep_millisecs" \
+			"$CG_KHUGEPAGED/alloc_sleep_millisecs" \
+			"$CG_KHUGEPAGED/pages_to_scan"; do
+			echo "$_k $(knob_get "$_k")"
+		done >"$CG_SAVED_KNOBS"
+	}
+	knob_set "$CG_THP/enabled" always
+	knob_set "$CG_KHUGEPAGED/pages_to_scan" 4096
+	knob_set "$CG_KHUGEPAGED/alloc_sleep_millisecs" 0
+	knob_set "$CG_KHUGEPAGED/scan_sleep_millisecs" 0
+}
+
+# khugepaged_restore: the values saved by khugepaged_fast.
+khugepaged_restore() {
+	[ -f "$CG_SAVED_KNOBS" ] || return 0
+	while read -r _k _v; do
+		knob_set "$_k" "$_v"
+	done <"$CG_SAVED_KNOBS"
+	rm -f "$CG_SAVED_KNOBS"
+}
+
+# shmem_thp MODE: set shmem_enabled (always within_size advise never deny
+# force); the harness restores it after the test.
+shmem_thp() {
+	knob_set "$CG_THP/shmem_enabled" "$1"
+	[ "$(knob_get "$CG_THP/shmem_enabled")" = "$1" ] ||
+		fail "shmem_enabled did not switch to $1"
+}
+
+# meminfo FIELD: the value (kB) of FIELD in /proc/meminfo.
+meminfo() {
+	awk -v f="$1:" '$1 == f { print $2; found = 1; exit }
+		END { exit !found }' /proc/meminfo ||
+		fail "no field $1 in /proc/meminfo"
+}
+
+# ---- swap on zram --------------------------------------------------------
+
+# swap_on_zram SIZE_MB: /dev/zram0 as swap; skips the test if impossible.
+swap_on_zram() {
+	[ -e /sys/block/zram0 ] || modprobe zram num_devices=1 ||
+		skip "no zram in this kernel (modprobe zram failed)"
+	wait_until 5 test -b /dev/zram0 || skip "/dev/zram0 did not appear"
+	echo 1 >/sys/block/zram0/reset 2>/dev/null
+	echo "${1}M" >/sys/block/zram0/disksize ||
+		skip "cannot size /dev/zram0 to ${1} MiB"
+	mkswap /dev/zram0 >/dev/null || skip "mkswap /dev/zram0 failed"
+	swapon /dev/zram0 || skip "swapon /dev/zram0 failed"
+}
+
+swap_off_zram() {
+	swapoff /dev/zram0 || fail "swapoff /dev/zram0 failed"
+	echo 1 >/sys/block/zram0/reset || fail "cannot reset /dev/zram0"
+}
