@@ -20,7 +20,8 @@
  * @cc:       the caller's collapse_control
  * @start:    first page-cache index of the range (PMD aligned)
  * @end:      one past the last index
- * @xas:      cursor over the range, of order HPAGE_PMD_ORDER
+ * @xas:      cursor over the range (of order HPAGE_PMD_ORDER for the
+ *            slot reservation and the final store, single slots otherwise)
  * @hpage:    the new huge page, locked, with index and mapping set
  * @pagelist: present pages, locked and isolated, in index order
  * @nr_none:  holes seen while scanning
@@ -41,8 +42,8 @@ struct cg_collapse {
 };
 
 /*
- * Results of the guard's own that 6.1 has no code for.  They never leave
- * the module: cg_collapse_result() turns them into a 6.1 code.
+ * The guard's own reasons for refusing, which 6.1 has no code for.  They
+ * never leave the module: cg_result_for_caller() maps them to 6.1 codes.
  */
 enum cg_guard_result {
 	/* 6.4's SCAN_PAGE_FILLED: a hole was filled while collapsing */

@@ -7,9 +7,17 @@
  * Where the kernel declares the function in a header, the pointer's type is
  * taken from that declaration, so a prototype that differs fails the build.
  * The functions that are static in mm/khugepaged.c are declared here, as 6.1
- * defines them; on Debian's 6.1 kernel they keep the standard calling
- * convention (no .isra/.constprop clones: module/symbols.c resolves the plain
- * names only, and a renamed clone makes the lookup, hence the load, fail).
+ * defines them.  A static keeps the standard calling convention unless GCC
+ * clones it (.isra/.constprop/.part), and module/symbols.c refuses a kernel
+ * with a clone of any name in the table.  Their prototypes themselves are
+ * trusted by name: a stable update changing one would not be detected.
+ *
+ * 6.1 is not built with -flive-patching=inline-clone, so -fipa-ra lets the
+ * caller of a static function keep values in registers its callee is known
+ * not to clobber.  Replacing collapse_file() is safe from that: it calls
+ * external functions, so its callers must assume every caller-saved register
+ * clobbered (and the one call site, in hpage_collapse_scan_file(), reuses
+ * only %eax and callee-saved registers on 6.1.0-56).
  */
 #ifndef _CG_KSYMS_H
 #define _CG_KSYMS_H

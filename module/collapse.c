@@ -2,12 +2,15 @@
 /*
  * The guarded collapse_file(): 6.1's collapse_file() for shmem, in the order
  * of operations upstream adopted for 6.4 (series "mm/khugepaged: fixes for
- * khugepaged+shmem": efa3d814fad1, cae106dd67b9, d8ea7cc85472, 12904d953364):
+ * khugepaged+shmem": efa3d814fad1 drain LRU after swap-in, cae106dd67b9 one
+ * rollback path, ac492b9c70ca skip shmem with armed userfaultfd, a2e17cc2efc7
+ * maintain the page cache uptodate flag):
  *
  *   1. allocate and charge the huge page; lock it, set its index and mapping;
  *   2. scan the range: lock, isolate and unmap every present page (swapping
  *      in as needed), only counting the holes (collapse_isolate.c);
- *   3. copy the present pages into the huge page, zero the holes;
+ *   3. copy the present pages into the huge page, zero the holes (with
+ *      copy_highpage() as 6.1 does: no machine-check recovery);
  *   4. in one xarray-locked section, seal the holes with retry entries,
  *      refuse if one was filled or if a VMA has a MISSING userfaultfd, and
  *      store the huge page over the range (collapse_seal.c);
@@ -19,8 +22,6 @@
  * so nobody can observe a hole or a half-built huge page.  Results are 6.1
  * codes; the finer reasons are counted in the statistics.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/highmem.h>
 #include <linux/memcontrol.h>
 #include <linux/mm.h>
@@ -110,37 +111,43 @@ static void cg_rollback(struct cg_collapse *c)
 {
 	struct page *page, *tmp;
 
+	if (!list_empty(&c->pagelist))
+		cg_stats_inc(CG_GUARD_ROLLBACKS);
 	list_for_each_entry_safe(page, tmp, &c->pagelist, lru) {
 		list_del(&page->lru);
 		unlock_page(page);
 		cg_ksyms.putback_lru_page(page);
 		put_page(page);
 	}
-	cg_stats_inc(CG_GUARD_ROLLBACKS);
+}
+
+/* Counts the reasons of a refusal that 6.1 has no code for. */
+static void cg_count_refusal(int result)
+{
+	if (result == CG_SCAN_PAGE_FILLED)
+		cg_stats_inc(CG_GUARD_PAGE_FILLED);
+	else if (result == CG_SCAN_UFFD_MISSING)
+		cg_stats_inc(CG_GUARD_UFFD_VETOED);
+	else if (result == SCAN_STORE_FAILED)
+		cg_stats_inc(CG_GUARD_STORE_FAILED);
 }
 
 /*
  * 6.1's callers only know 6.1's codes; each reason of the guard's own is
- * returned as the code whose meaning, and MADV_COLLAPSE errno, is closest:
- * a filled hole as SCAN_PAGE_LOCK (transient: EAGAIN, as 6.4's
- * SCAN_PAGE_FILLED), a userfaultfd veto as SCAN_EXCEED_NONE_PTE (EINVAL, as
- * on 6.4).
+ * returned as the code whose MADV_COLLAPSE errno is 6.4's for it:
+ *  - a filled hole as SCAN_PAGE_LOCK: EAGAIN, as 6.4's SCAN_PAGE_FILLED.
+ *    6.4 then stops MADV_COLLAPSE; 6.1 has no EAGAIN code that stops, so
+ *    it goes on with the next PMD;
+ *  - a userfaultfd veto as SCAN_EXCEED_NONE_PTE, as on 6.4: EINVAL (6.6
+ *    and later report it as EBUSY).
  */
-static int cg_collapse_result(int result)
+static int cg_result_for_caller(int result)
 {
-	switch (result) {
-	case CG_SCAN_PAGE_FILLED:
-		cg_stats_inc(CG_GUARD_PAGE_FILLED);
+	if (result == CG_SCAN_PAGE_FILLED)
 		return SCAN_PAGE_LOCK;
-	case CG_SCAN_UFFD_MISSING:
-		cg_stats_inc(CG_GUARD_UFFD_VETOED);
+	if (result == CG_SCAN_UFFD_MISSING)
 		return SCAN_EXCEED_NONE_PTE;
-	case SCAN_STORE_FAILED:
-		cg_stats_inc(CG_GUARD_STORE_FAILED);
-		return result;
-	default:
-		return result;
-	}
+	return result;
 }
 
 int cg_collapse_file(struct mm_struct *mm, unsigned long addr,
@@ -160,7 +167,7 @@ int cg_collapse_file(struct mm_struct *mm, unsigned long addr,
 	};
 	int result;
 
-	VM_BUG_ON(start & (HPAGE_PMD_NR - 1));
+	VM_WARN_ON_ONCE(start & (HPAGE_PMD_NR - 1));
 	cg_stats_inc(CG_GUARD_CALLS);
 
 	result = cg_alloc_hpage(&c);
@@ -185,5 +192,6 @@ int cg_collapse_file(struct mm_struct *mm, unsigned long addr,
 	}
 out:
 	cg_free_hpage(&c);
-	return cg_collapse_result(result);
+	cg_count_refusal(result);
+	return cg_result_for_caller(result);
 }

@@ -5,13 +5,11 @@
  * Every present page is locked (swapped in first if needed), taken off the
  * LRU, unmapped and checked to have no users but us; it stays in the page
  * cache.  Holes are only counted: nothing is stored in them here (6.4,
- * d8ea7cc85472), so a failed collapse never leaves a filled hole behind.
+ * ac492b9c70ca), so a failed collapse never leaves a filled hole behind.
  *
  * The xarray lock is taken per index and the cursor re-positioned each
  * time: an xa_state kept across an unlock can point into a freed node.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/mm.h>
 #include <linux/pagemap.h>
 #include <linux/rmap.h>
@@ -57,10 +55,10 @@ static int cg_swapin_page(struct cg_collapse *c, pgoff_t index,
 }
 
 /*
- * Finds what is at @index: a hole (*@pagep NULL, counted), or a page that
- * comes back locked and pinned.
+ * Scans @index: a hole is counted (*@pagep NULL); a page, swapped in first
+ * if needed, comes back locked and pinned.  An empty range is truncated.
  */
-static int cg_lock_entry(struct cg_collapse *c, pgoff_t index,
+static int cg_scan_index(struct cg_collapse *c, pgoff_t index,
 			 struct page **pagep)
 {
 	struct xa_state *xas = c->xas;
@@ -145,7 +143,7 @@ static int cg_isolate_page(struct cg_collapse *c, struct page *page,
 	/*
 	 * Our pin, the page cache's reference and the isolation's: with no
 	 * other, any new user must find the page in the page cache and lock
-	 * it, and waits for us (6.4, 12904d953364).
+	 * it, and waits for us (6.4, a2e17cc2efc7).
 	 */
 	if (page_count(page) != 3) {
 		xas_unlock_irq(xas);
@@ -162,7 +160,7 @@ static int cg_isolate_index(struct cg_collapse *c, pgoff_t index)
 	struct page *page;
 	int result;
 
-	result = cg_lock_entry(c, index, &page);
+	result = cg_scan_index(c, index, &page);
 	if (result != SCAN_SUCCEED || !page)
 		return result;
 

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Step 4 of the guarded collapse_file(): the one xarray-locked section in
- * which the holes become part of the huge page (6.4, d8ea7cc85472).
+ * which the holes become part of the huge page (6.4, ac492b9c70ca).
  *
  * Under i_mmap_rwsem (read: no VMA joins or leaves the file) and the xarray
  * lock with irqs off:
  *   - every hole of the range gets XA_RETRY_ENTRY.  Lock-free readers
  *     (faults, read, lseek SEEK_HOLE/SEEK_DATA, mincore) that meet one spin
  *     until the section ends, so no one observes a hole that is then filled;
- *   - if fewer holes are found than were scanned, one was filled: give up;
+ *   - if the holes found are not the holes scanned, one was filled: give up;
  *   - if any VMA mapping the range has a MISSING-mode userfaultfd, give up:
  *     its owner may have seen a hole and expects a missing-page event.
  *     WP and MINOR registrations promise nothing about holes: they don't
@@ -17,8 +17,6 @@
  *     over the range as one multi-index entry.
  * Giving up turns every retry entry back into a hole before unlocking.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/page_ref.h>
@@ -31,10 +29,10 @@
 #include "cg_stats.h"
 
 /*
- * Stores a retry entry in every hole.  The cursor is re-positioned at each
- * index: a store that frees or allocates a node moves it (6.4 follow-up
- * fixes), and every store is checked: with the nodes a concurrent truncation
- * freed, one can fail for memory.
+ * Stores a retry entry in every hole, checking every store: with nodes a
+ * concurrent truncation freed while we scanned unlocked, one can fail for
+ * memory.  Each index is looked up from the root, which stays right
+ * whatever a store did to the nodes.
  */
 static int cg_seal_holes(struct cg_collapse *c)
 {
@@ -75,10 +73,14 @@ static int cg_check_uffd_missing(struct cg_collapse *c)
 	struct vm_area_struct *vma;
 
 	/*
-	 * Between setting VM_UFFD_MISSING and any later fault on the range, a
-	 * registering task passes full barriers (mmap_write_unlock(), the
-	 * fault's mmap lock).  Pair with them: either that fault meets our
-	 * retry entries, or we see the flag.
+	 * A fault that could observe a hole runs under the mmap lock, which
+	 * it took after UFFDIO_REGISTER set VM_UFFD_MISSING and released the
+	 * lock for write: on x86 both are locked RMWs, full barriers, between
+	 * the flag store and that fault's page-cache lookup.  Our retry-entry
+	 * stores and the flag loads below are plain, and x86 may make a load
+	 * visible before an earlier store, so a full barrier is needed on our
+	 * side too: either the fault meets our retry entries, or we see the
+	 * flag.  (6.4 relies on the xarray lock alone here.)
 	 */
 	smp_mb();
 	cg_for_each_vma_mapping(vma, c->mapping, c->start, c->end - 1) {
@@ -86,26 +88,6 @@ static int cg_check_uffd_missing(struct cg_collapse *c)
 			return CG_SCAN_UFFD_MISSING;
 	}
 	return SCAN_SUCCEED;
-}
-
-/*
- * Seals the holes, then checks that the collapse may fill them; on success
- * the holes are charged to the inode.  Called with i_mmap_rwsem held for read
- * and the xarray locked; on failure the holes are holes again.
- */
-static int cg_seal_range(struct cg_collapse *c)
-{
-	int result = cg_seal_holes(c);
-
-	if (result == SCAN_SUCCEED)
-		result = cg_check_uffd_missing(c);
-	/* 6.1's shmem_charge() changes nrpages unlocked: keep it under ours */
-	if (result == SCAN_SUCCEED &&
-	    !cg_ksyms.shmem_charge(c->mapping->host, c->nr_none))
-		result = SCAN_FAIL;
-	if (result != SCAN_SUCCEED)
-		cg_unseal_holes(c);
-	return result;
 }
 
 /* Ready to be found in the page cache: up to date, one reference a page. */
@@ -147,6 +129,37 @@ static int cg_store_hpage(struct cg_collapse *c)
 	return SCAN_SUCCEED;
 }
 
+/*
+ * Seals the holes and checks that the collapse may fill them.  Called with
+ * i_mmap_rwsem held for read and the xarray locked; on failure the holes are
+ * holes again.
+ */
+static int cg_seal_range(struct cg_collapse *c)
+{
+	int result = cg_seal_holes(c);
+
+	if (result == SCAN_SUCCEED)
+		result = cg_check_uffd_missing(c);
+	if (result != SCAN_SUCCEED)
+		cg_unseal_holes(c);
+	return result;
+}
+
+/*
+ * 6.1's shmem_charge() changes nrpages without a lock of its own: it is
+ * called, and nrpages undone, under the xarray lock; the rest of the charge
+ * is undone after it.
+ */
+static bool cg_charge_holes_locked(struct cg_collapse *c)
+{
+	return cg_ksyms.shmem_charge(c->mapping->host, c->nr_none);
+}
+
+static void cg_uncharge_nrpages_locked(struct cg_collapse *c)
+{
+	c->mapping->nrpages -= c->nr_none;
+}
+
 int cg_seal_and_store(struct cg_collapse *c)
 {
 	struct xa_state *xas = c->xas;
@@ -159,14 +172,20 @@ int cg_seal_and_store(struct cg_collapse *c)
 	if (c->nr_none) {
 		result = cg_seal_range(c);
 		i_mmap_unlock_read(c->mapping);
-		charged = result == SCAN_SUCCEED;
 	}
-	if (result == SCAN_SUCCEED)
+	if (result == SCAN_SUCCEED && c->nr_none) {
+		charged = cg_charge_holes_locked(c);
+		if (!charged) {
+			cg_unseal_holes(c);
+			result = SCAN_FAIL;
+		}
+	}
+	if (result == SCAN_SUCCEED) {
 		result = cg_store_hpage(c);
-	if (result != SCAN_SUCCEED && charged) {
-		/* nrpages under the lock, the rest of the charge after */
-		c->mapping->nrpages -= c->nr_none;
-		cg_unseal_holes(c);
+		if (result != SCAN_SUCCEED && charged) {
+			cg_uncharge_nrpages_locked(c);
+			cg_unseal_holes(c);
+		}
 	}
 	xas_unlock_irq(xas);
 

@@ -25,7 +25,7 @@
 #include <linux/atomic.h>
 #include <linux/ftrace.h>
 #include <linux/kprobes.h>
-#include <linux/rcupdate_wait.h>
+#include <linux/rcupdate.h>
 #include <linux/wait_bit.h>
 #include "cg_collapse.h"
 #include "cg_hooks.h"
@@ -39,6 +39,7 @@
 struct cg_probe {
 	struct kretprobe krp;
 	enum cg_path path;
+	void *const *target;	/* the function's cg_ksyms entry */
 };
 
 static atomic_t cg_inflight = ATOMIC_INIT(0);
@@ -64,8 +65,14 @@ static int cg_probe_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 }
 
 static struct cg_probe cg_probes[CG_PATH_COUNT] = {
-	[CG_PATH_FILE] = { .path = CG_PATH_FILE },
-	[CG_PATH_ANON] = { .path = CG_PATH_ANON },
+	[CG_PATH_FILE] = {
+		.path = CG_PATH_FILE,
+		.target = &cg_ksyms.collapse_file,
+	},
+	[CG_PATH_ANON] = {
+		.path = CG_PATH_ANON,
+		.target = &cg_ksyms.collapse_huge_page,
+	},
 };
 
 /* The guarded collapse_file(), entered from cg_redirect() only. */
@@ -104,8 +111,7 @@ static int cg_probes_register(void)
 	for (i = 0; i < CG_PATH_COUNT; i++) {
 		struct kretprobe *krp = &cg_probes[i].krp;
 
-		krp->kp.addr = i == CG_PATH_FILE ? cg_ksyms.collapse_file :
-						   cg_ksyms.collapse_huge_page;
+		krp->kp.addr = *cg_probes[i].target;
 		krp->entry_handler = cg_probe_entry;
 		krp->handler = cg_probe_return;
 		krp->maxactive = CG_PROBE_MAXACTIVE;
@@ -173,8 +179,13 @@ void cg_hooks_remove(void)
 	cg_probes_unregister();
 }
 
+/* Out of instances (krp), or entered while another kprobe ran (kp). */
 unsigned long cg_hooks_missed(void)
 {
-	return cg_probes[CG_PATH_FILE].krp.nmissed +
-	       cg_probes[CG_PATH_ANON].krp.nmissed;
+	unsigned long missed = 0;
+	int i;
+
+	for (i = 0; i < CG_PATH_COUNT; i++)
+		missed += cg_probes[i].krp.nmissed + cg_probes[i].krp.kp.nmissed;
+	return missed;
 }

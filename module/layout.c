@@ -10,9 +10,11 @@
  * format thus holds the kernel's own { value, "name" } table, which must
  * match ours entry for entry.
  *
- * struct collapse_control: the kernel's one static instance,
- * khugepaged_collapse_control, must have our size (give or take the
- * alignment padding kallsyms counts in) and be the khugepaged one.
+ * struct collapse_control: the module reads only is_khugepaged, at offset
+ * 0, and passes the rest through to the kernel's own helpers.  The kernel's
+ * one static instance, khugepaged_collapse_control, must have is_khugepaged
+ * set, and kallsyms must give it at least our size (kallsyms counts up to
+ * the next symbol, so only a smaller struct is caught).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -20,7 +22,6 @@
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include <linux/trace_events.h>
-#include <linux/cache.h>
 #include "cg_ksyms.h"
 #include "cg_layout.h"
 
@@ -58,39 +59,49 @@ const struct cg_scan_result_name cg_scan_result_names[CG_SCAN_NR_RESULTS] = {
 };
 
 /*
- * Reads the next "{ value, "name" }" of a __print_symbolic() table from *@p:
- * true with @value and @name (of @len bytes) set, and *@p moved past it.
+ * Parses "{ value, "name" }" at @s (just past the brace): the end of it, with
+ * @value and @name (of @len bytes) set, or NULL.  The tracing core writes the
+ * values in decimal.
  */
-static bool cg_next_symbolic(const char **p, long *value, const char **name,
-			     size_t *len)
+static const char *cg_parse_symbolic(const char *s, long *value,
+				     const char **name, size_t *len)
 {
-	const char *s = strchr(*p, '{');
 	const char *q;
 
-	if (!s)
-		return false;
-	s = skip_spaces(s + 1);
-	/* the tracing core writes the values in decimal */
+	s = skip_spaces(s);
 	if (!isdigit(*s))
-		goto skip;
+		return NULL;
 	for (*value = 0; isdigit(*s); s++)
 		*value = *value * 10 + (*s - '0');
 	s = skip_spaces(s);
 	if (*s++ != ',')
-		goto skip;
+		return NULL;
 	s = skip_spaces(s);
 	if (*s++ != '"')
-		goto skip;
+		return NULL;
 	q = strchr(s, '"');
 	if (!q)
-		return false;
+		return NULL;
 	*name = s;
 	*len = q - s;
-	*p = q + 1;
-	return true;
-skip:
-	*p = s;
-	return cg_next_symbolic(p, value, name, len);
+	return q + 1;
+}
+
+/* The next "{ value, "name" }" of a __print_symbolic() table after *@p. */
+static bool cg_next_symbolic(const char **p, long *value, const char **name,
+			     size_t *len)
+{
+	const char *s;
+
+	for (s = strchr(*p, '{'); s; s = strchr(s + 1, '{')) {
+		const char *end = cg_parse_symbolic(s + 1, value, name, len);
+
+		if (end) {
+			*p = end;
+			return true;
+		}
+	}
+	return false;
 }
 
 static int cg_check_scan_result(void)
@@ -132,9 +143,7 @@ static int cg_check_collapse_control(void)
 
 	if (!cg_ksyms.kallsyms_lookup_size_offset((unsigned long)kcc, &size,
 						  &offset) ||
-	    offset || size < sizeof(*kcc) ||
-	    size > ALIGN(sizeof(*kcc), SMP_CACHE_BYTES) ||
-	    !READ_ONCE(kcc->is_khugepaged)) {
+	    offset || size < sizeof(*kcc) || !READ_ONCE(kcc->is_khugepaged)) {
 		pr_err("struct collapse_control is not 6.1's (%lu bytes, expected %zu): unsupported kernel\n",
 		       size, sizeof(*kcc));
 		return -EINVAL;

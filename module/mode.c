@@ -2,8 +2,6 @@
 /*
  * The active mode, its names, and the mode= module parameter.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>

@@ -12,8 +12,6 @@
  * the huge page by PMD.  Mappings that cannot be locked now are left to
  * khugepaged.  The result is the one for the caller's (mm, addr).
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
 #include <linux/userfaultfd_k.h>

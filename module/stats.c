@@ -3,8 +3,6 @@
  * Counters, in the style of mm/kfence: arrays of atomics, a names table
  * checked against the enum at build time, and one seq_file printer.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/atomic.h>
 #include <linux/build_bug.h>
 #include <linux/kernel.h>

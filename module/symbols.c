@@ -5,8 +5,9 @@
  * kallsyms_lookup_name() is not exported on 6.1 either: its address comes
  * from a kprobe registered on it (kprobes resolve names through kallsyms),
  * which is removed at once.  Every entry of the table must name exactly one
- * symbol of the kernel image: a missing name, or a static name defined in
- * two files (the lookup would return either), fails the load naming it.
+ * symbol of the kernel image: a missing name, a static name defined in two
+ * files (the lookup would return either), or a compiler clone of the
+ * function, fails the load naming it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -47,26 +48,34 @@ static const struct cg_ksym_entry cg_ksym_table[] = {
 	CG_KSYM(kallsyms_lookup_size_offset, "kallsyms_lookup_size_offset"),
 };
 
-typedef unsigned long (*cg_lookup_name_t)(const char *name);
 
-static cg_lookup_name_t cg_find_kallsyms_lookup_name(void)
+static typeof(&kallsyms_lookup_name) cg_find_kallsyms_lookup_name(void)
 {
 	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
-	cg_lookup_name_t lookup;
+	typeof(&kallsyms_lookup_name) lookup;
 
 	if (register_kprobe(&kp))
 		return NULL;
-	lookup = (cg_lookup_name_t)kp.addr;
+	lookup = (typeof(lookup))kp.addr;
 	unregister_kprobe(&kp);
 	return lookup;
 }
 
-typedef int (*cg_each_symbol_t)(int (*fn)(void *data, const char *name,
-					  struct module *mod,
-					  unsigned long addr),
-				void *data);
+/*
+ * A GCC clone of a function ("name.constprop.0", ".isra.0", ".part.0") has
+ * its own calling convention and may be what the callers call: redirecting
+ * or calling the plain symbol would then be wrong.  ".cold" is the unlikely
+ * half of the same function, not a clone.
+ */
+static bool cg_is_clone_of(const char *sym, const char *name)
+{
+	size_t len = strlen(name);
 
-/* Counts, per table entry, the kernel image's symbols of that name. */
+	return !strncmp(sym, name, len) && sym[len] == '.' &&
+	       strcmp(sym + len, ".cold");
+}
+
+/* Counts, per table entry, the kernel image's symbols of that name or clones. */
 static int cg_count_symbol(void *data, const char *name, struct module *mod,
 			   unsigned long addr)
 {
@@ -74,18 +83,19 @@ static int cg_count_symbol(void *data, const char *name, struct module *mod,
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(cg_ksym_table); i++)
-		if (!strcmp(name, cg_ksym_table[i].name))
+		if (!strcmp(name, cg_ksym_table[i].name) ||
+		    cg_is_clone_of(name, cg_ksym_table[i].name))
 			count[i]++;
 	return 0;
 }
 
-static int cg_check_unique(cg_lookup_name_t lookup)
+static int cg_check_unique(typeof(&kallsyms_lookup_name) lookup)
 {
 	unsigned int count[ARRAY_SIZE(cg_ksym_table)] = { };
-	cg_each_symbol_t each_symbol;
+	typeof(&kallsyms_on_each_symbol) each_symbol;
 	unsigned int i;
 
-	each_symbol = (cg_each_symbol_t)lookup("kallsyms_on_each_symbol");
+	each_symbol = (typeof(each_symbol))lookup("kallsyms_on_each_symbol");
 	if (!each_symbol) {
 		pr_err("kernel symbol kallsyms_on_each_symbol not found: unsupported kernel\n");
 		return -ENOENT;
@@ -94,7 +104,7 @@ static int cg_check_unique(cg_lookup_name_t lookup)
 
 	for (i = 0; i < ARRAY_SIZE(cg_ksym_table); i++) {
 		if (count[i] != 1) {
-			pr_err("kernel symbol %s is defined %u times: unsupported kernel\n",
+			pr_err("kernel symbol %s is defined or cloned %u times: unsupported kernel\n",
 			       cg_ksym_table[i].name, count[i]);
 			return -ENOENT;
 		}
@@ -104,7 +114,7 @@ static int cg_check_unique(cg_lookup_name_t lookup)
 
 int cg_ksyms_resolve(void)
 {
-	cg_lookup_name_t lookup = cg_find_kallsyms_lookup_name();
+	typeof(&kallsyms_lookup_name) lookup = cg_find_kallsyms_lookup_name();
 	unsigned int i;
 
 	if (!lookup) {

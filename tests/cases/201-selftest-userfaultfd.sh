@@ -6,11 +6,14 @@
 # must not swallow missing-page events.  On stock 6.1 (mode off) the same run
 # reports "memory corruption" in its MISSING stages.
 #
-# Its last stage, minor faults, checks that a second UFFDIO_CONTINUE on a page
-# fails with EEXIST; any collapse that unmaps the page between the two calls
-# makes it succeed instead.  That happens on upstream kernels with the fix too
-# (seen on 6.18 with these settings), so that one check is not an oracle for
-# collapse: it is tolerated, and only it.  Every other failure fails the test.
+# Its last stage, minor faults, is not an oracle for collapse on any kernel:
+# a collapse may unmap a MINOR-registered page (WP and MINOR do not block
+# collapse, on 6.4+ either), the page then faults again, and the stage's
+# handler flips the page's bits a second time, or its check that a second
+# UFFDIO_CONTINUE fails with EEXIST sees it succeed.  The same settings make
+# that stage fail on upstream 6.18 (3 runs in 8 here, in three different
+# ways).  A failure inside that stage is tolerated; the stages before it (all
+# MISSING mode) must pass, and any other failure fails the test.
 # timeout: 400
 . /opt/cg/tests/lib.sh
 
@@ -28,7 +31,7 @@ cat "$out"
 grep -q "memory corruption" "$out" && fail "userfaultfd selftest saw memory corruption"
 grep -q "^testing events.*missing" "$out" ||
 	fail "userfaultfd selftest failed before its MISSING stages completed"
-grep -q "^testing minor faults: ERROR: failed to exercise UFFDIO_CONTINUE error handling" "$out" ||
-	fail "userfaultfd selftest failed"
+grep -q "^testing minor faults: ERROR: " "$out" ||
+	fail "userfaultfd selftest failed outside its minor-fault stage"
 assert_gt "$(cg_stat guard_calls)" 0 "khugepaged never collapsed through the guard"
-echo "minor-fault stage hit the known UFFDIO_CONTINUE/collapse race; MISSING stages passed"
+echo "MISSING stages passed; the minor-fault stage met a collapse (see above)"
