@@ -1,0 +1,69 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# timeout: 120
+#
+# insmod creates /sys/kernel/debug/collapse_guard with mode and stats (every
+# statistic, in the documented order, all zero), rmmod removes it, and the
+# module loads again afterwards.
+set -eu
+# shellcheck source=tests/lib.sh
+. /opt/cg/tests/lib.sh
+# shellcheck source=tests/cases/helpers.sh
+. "$(dirname "$0")/helpers.sh"
+
+RESULTS="fail succeed pmd_null pmd_none pmd_mapped exceed_none_pte exceed_swap_pte
+exceed_shared_pte pte_non_present pte_uffd_wp pte_mapped_hugepage page_ro
+lack_referenced_page page_null scan_abort page_count page_lru page_lock page_anon
+page_compound any_process vma_null vma_check address_range del_page_lru
+alloc_huge_page_fail cgroup_charge_fail truncated page_has_private store_failed"
+
+expected_names() {
+	for _path in file anon; do
+		echo "${_path}_calls"
+		echo "${_path}_returns"
+		for _r in $RESULTS; do
+			echo "${_path}_$_r"
+		done
+	done
+	for _n in guard_calls guard_succeeded guard_uffd_vetoed guard_page_filled \
+		guard_holes_sealed guard_store_failed guard_rollbacks probe_missed; do
+		echo "$_n"
+	done
+}
+
+check_debugfs_present() {
+	[ -d "$CG_DBG" ] || fail "$CG_DBG missing after insmod"
+	[ -f "$CG_DBG/mode" ] || fail "$CG_DBG/mode missing"
+	[ -f "$CG_DBG/stats" ] || fail "$CG_DBG/stats missing"
+}
+
+check_stats_layout() {
+	expected_names >expected
+	awk '{ print $1 }' "$CG_DBG/stats" >names
+	diff expected names || fail "stats names differ from the documented list and order"
+	awk 'NF != 2 || $2 != 0 { bad = 1; print "unexpected line: " $0 }
+		END { exit bad }' "$CG_DBG/stats" || fail "a fresh module has nonzero or malformed stats"
+}
+
+check_unloaded() {
+	! cg_loaded || fail "collapse_guard still in /proc/modules after rmmod"
+	[ ! -e "$CG_DBG" ] || fail "$CG_DBG still exists after rmmod"
+}
+
+# shellcheck disable=SC2119 # no parameter: the default mode
+cg_load
+check_debugfs_present
+check_stats_layout
+run cgctl mode
+[ "$(kv mode "$OUT")" = guard ] || fail "cgctl mode says $(kv mode "$OUT")"
+[ "$(cg_mode)" = guard ] || fail "default mode is $(cg_mode), expected guard"
+cg_unload
+check_unloaded
+
+# shellcheck disable=SC2119
+cg_load
+check_debugfs_present
+[ "$(cg_mode)" = guard ] || fail "mode after reload is $(cg_mode)"
+cg_unload
+check_unloaded
+echo "load/unload/reload ok"

@@ -1,0 +1,52 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# timeout: 180
+#
+# MADV_COLLAPSE of memfd ranges moves the shmem counters by exactly the
+# number of ranges: in observe mode (stock code counted), in guard mode (the
+# guarded collapse_file counted, holes sealed), for a refused collapse (a
+# MISSING userfaultfd on another mapping: exceed_none_pte, EINVAL), and not at
+# all in mode off. khugepaged is kept quiet so that only our calls count.
+set -eu
+# shellcheck source=tests/lib.sh
+. /opt/cg/tests/lib.sh
+# shellcheck source=tests/cases/helpers.sh
+. "$(dirname "$0")/helpers.sh"
+
+thp_quiet
+cg_load mode=observe
+
+cg_stats_save s
+run cg_collapse shmem --fill full --expect collapsed
+expect_deltas s file_calls=1 file_returns=1 file_succeed=1 anon_calls=0 guard_calls=0
+
+cg_stats_save s
+run cg_collapse shmem --ranges 3 --fill partial --expect collapsed
+expect_deltas s file_calls=3 file_returns=3 file_succeed=3 guard_calls=0
+
+cg_set_mode guard
+cg_stats_save s
+run cg_collapse shmem --fill full --expect collapsed
+expect_deltas s file_calls=1 file_returns=1 file_succeed=1 guard_calls=1 \
+	guard_succeeded=1 guard_holes_sealed=0 guard_uffd_vetoed=0 guard_rollbacks=0
+
+cg_stats_save s
+run cg_collapse shmem --ranges 2 --fill partial --expect collapsed
+expect_deltas s file_calls=2 file_returns=2 file_succeed=2 guard_calls=2 \
+	guard_succeeded=2 guard_holes_sealed=512 guard_uffd_vetoed=0
+
+cg_stats_save s
+run cg_collapse shmem --fill single --expect collapsed
+expect_deltas s file_calls=1 file_succeed=1 guard_succeeded=1 guard_holes_sealed=511
+
+cg_stats_save s
+run cg_collapse shmem --fill partial --uffd-missing --expect refused
+[ "$(kv errno "$OUT")" = EINVAL ] || fail "refused MADV_COLLAPSE: errno $(kv errno "$OUT"), expected EINVAL"
+expect_deltas s file_calls=1 file_returns=1 file_exceed_none_pte=1 file_succeed=0 \
+	guard_calls=1 guard_succeeded=0 guard_uffd_vetoed=1
+
+cg_set_mode off
+cg_stats_save s
+run cg_collapse shmem --fill partial --expect collapsed
+expect_no_deltas s
+cg_unload

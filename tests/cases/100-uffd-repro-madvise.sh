@@ -1,0 +1,37 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# timeout: 180
+#
+# The reproducer through MADV_COLLAPSE. Modes off and observe run the stock
+# 6.1 code: the collapse succeeds, the hole is gone, no missing-page event,
+# the page reads zeros (--expect lost). Mode guard: MADV_COLLAPSE fails with
+# EINVAL, the hole stays, touching it through the registered mapping raises
+# the event and the reader sees the UFFDIO_COPY data (--expect guarded), and
+# guard_uffd_vetoed counts each refusal.
+set -eu
+# shellcheck source=tests/lib.sh
+. /opt/cg/tests/lib.sh
+# shellcheck source=tests/cases/helpers.sh
+. "$(dirname "$0")/helpers.sh"
+
+thp_quiet
+cg_load mode=off
+run uffd_collapse_repro --expect lost
+
+cg_set_mode observe
+cg_stats_save s
+run uffd_collapse_repro --expect lost
+expect_deltas s file_calls=1 file_succeed=1 guard_calls=0 guard_uffd_vetoed=0
+
+cg_set_mode guard
+for hole in 7 0 511 256; do
+	cg_stats_save s
+	run uffd_collapse_repro --hole "$hole" --expect guarded
+	expect_deltas s file_calls=1 file_exceed_none_pte=1 guard_calls=1 \
+		guard_uffd_vetoed=1 guard_succeeded=0
+done
+
+# The same kernel, back to stock behaviour: the bug is there again.
+cg_set_mode off
+run uffd_collapse_repro --expect lost
+cg_unload

@@ -1,0 +1,44 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# timeout: 300
+#
+# collapse_storm (MADV_COLLAPSE of shmem and anonymous ranges, some with a
+# MISSING userfaultfd twin) runs while khugepaged scans fast, and the module
+# is loaded and unloaded again and again: each load waits until collapses go
+# through the module, each unload waits until the storm made progress
+# without it. The storm verifies every byte of every round; the harness fails
+# the test on any kernel warning.
+set -eu
+# shellcheck source=tests/lib.sh
+. /opt/cg/tests/lib.sh
+# shellcheck source=tests/cases/helpers.sh
+. "$(dirname "$0")/helpers.sh"
+
+CYCLES=6
+
+khugepaged_fast
+shmem_thp advise
+collapse_storm --seconds 0 --threads 2 --status storm.status >storm.log 2>&1 &
+storm=$!
+wait_storm storm.status "$storm" 2
+
+guard_busy() {
+	[ "$(cg_stat guard_calls)" -gt "$1" ]
+}
+
+i=0
+while [ "$i" -lt "$CYCLES" ]; do
+	i=$((i + 1))
+	mode=guard
+	[ $((i % 3)) -ne 0 ] || mode=observe
+	cg_load mode="$mode"
+	if [ "$mode" = guard ]; then
+		wait_until 120 guard_busy 1 || fail "cycle $i: no guarded collapse while loaded"
+	else
+		wait_storm storm.status "$storm" 2
+	fi
+	cg_unload
+	echo "cycle $i ($mode): unloaded with the storm at $(storm_rounds storm.status) rounds"
+	wait_storm storm.status "$storm" 2
+done
+stop_storm "$storm" storm.log

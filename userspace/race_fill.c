@@ -1,0 +1,376 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * race_fill - MADV_COLLAPSE racing with writes into the holes.
+ *
+ * Each iteration: a 2 MiB memfd with holes is mapped (B; no userfaultfd).
+ * One thread runs MADV_COLLAPSE on B while another fills a random subset of
+ * the holes, each with pwrite() of a known page or fallocate() (which
+ * allocates a zeroed page), in random order, after random delays.
+ *
+ * After both finish, nothing written may be lost and nothing may appear:
+ *   - written pages hold the pattern, pwrite()n holes their page,
+ *     fallocate()d holes and untouched holes read as zeros (pread and B);
+ *   - MADV_COLLAPSE returned 0, or failed with EAGAIN (a hole got filled
+ *     under it), EINVAL/EBUSY or ENOMEM;
+ *   - the page cache agrees: filled holes are data; the holes nobody filled
+ *     are all still holes (collapse failed) or all data (collapsed: a
+ *     collapse is all or nothing), all data if MADV_COLLAPSE succeeded (then
+ *     B is also PMD-mapped), and all holes if it failed while khugepaged
+ *     cannot collapse shmem (with khugepaged running, it may have collapsed
+ *     the range itself); st_blocks counts exactly the pages present.
+ *
+ * Output: key=value lines. Exit 0 if every iteration held, 1 if not, 2 on
+ * usage or setup errors.
+ */
+#include "cg_common.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+static const char usage[] =
+	"usage: race_fill [--iterations N] [--holes K] [--method pwrite|fallocate|both] [--seed N]\n"
+	"  --iterations N   rounds (default 150)\n"
+	"  --holes K        holes per 2 MiB memfd (default 16)\n"
+	"  --method M       how holes are filled (default both: alternating)\n";
+
+#define FILL_SEED	0xF111F111ULL
+
+enum method { METHOD_PWRITE, METHOD_FALLOCATE, METHOD_BOTH };
+static const char *const method_names[] = { "pwrite", "fallocate", "both", NULL };
+
+/* What happened to each page. */
+enum fate { FATE_DATA, FATE_HOLE, FATE_PWRITE, FATE_FALLOCATE };
+
+struct opts {
+	unsigned long iterations;
+	size_t holes;
+	enum method method;
+	uint64_t seed;
+	bool others_collapse;	/* khugepaged may collapse shmem too */
+};
+
+struct racer {
+	pthread_barrier_t *start;
+	uint64_t delay_ns;
+	/* collapser */
+	unsigned char *addr;
+	size_t len;
+	int ret, err;
+	uint64_t duration_ns;
+	/* filler */
+	int fd;
+	enum fate *fate;
+	size_t *order, norder;
+};
+
+struct totals {
+	unsigned long collapsed, filled_under, refused, nomem, pwrites, fallocates;
+};
+
+static struct opts parse_args(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "iterations", required_argument, NULL, 'i' },
+		{ "holes", required_argument, NULL, 'H' },
+		{ "method", required_argument, NULL, 'm' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct opts o = {
+		.iterations = 150, .holes = 16, .method = METHOD_BOTH,
+		.seed = ((uint64_t)getpid() << 20) ^ cg_now_ns(),
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'i': o.iterations = cg_parse_ulong(optarg, "--iterations", 1, 1UL << 30); break;
+		case 'H': o.holes = cg_parse_ulong(optarg, "--holes", 1, 256); break;
+		case 'm': o.method = cg_parse_word(optarg, "--method", method_names); break;
+		case 's': o.seed = cg_parse_ulong(optarg, "--seed", 1, ~0UL); break;
+		case 'h': fputs(usage, stdout); exit(0);
+		default: cg_usage_fail(usage, "bad option");
+		}
+	}
+	if (optind != argc)
+		cg_usage_fail(usage, "unexpected argument '%s'", argv[optind]);
+	return o;
+}
+
+static void *collapse_thread(void *arg)
+{
+	struct racer *r = arg;
+	uint64_t t0;
+
+	pthread_barrier_wait(r->start);
+	cg_spin_ns(r->delay_ns);
+	t0 = cg_now_ns();
+	r->ret = cg_collapse(r->addr, r->len, &r->err);
+	r->duration_ns = cg_now_ns() - t0;
+	return NULL;
+}
+
+static void fill_hole(int fd, size_t page, enum fate how)
+{
+	static __thread uint64_t buf[CG_PAGE_SIZE / 8];
+	off_t off = (off_t)(page * CG_PAGE_SIZE);
+
+	if (how == FATE_FALLOCATE) {
+		if (fallocate(fd, 0, off, CG_PAGE_SIZE))
+			cg_setup_fail_errno("fallocate page %zu", page);
+		return;
+	}
+	cg_pattern_fill_page(buf, FILL_SEED, page);
+	if (pwrite(fd, buf, CG_PAGE_SIZE, off) != (ssize_t)CG_PAGE_SIZE)
+		cg_setup_fail_errno("pwrite page %zu", page);
+}
+
+static void *fill_thread(void *arg)
+{
+	struct racer *r = arg;
+	size_t i;
+
+	pthread_barrier_wait(r->start);
+	cg_spin_ns(r->delay_ns);
+	for (i = 0; i < r->norder; i++)
+		fill_hole(r->fd, r->order[i], r->fate[r->order[i]]);
+	return NULL;
+}
+
+/* Choose which holes get filled, how, and in which order. */
+static size_t plan_fills(const struct opts *o, enum fate *fate, size_t npages,
+			 size_t *order, uint64_t *rng)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < npages; i++) {
+		if (fate[i] != FATE_HOLE || cg_rand(rng) % 3 == 0)
+			continue;
+		if (o->method == METHOD_BOTH)
+			fate[i] = cg_rand(rng) % 2 ? FATE_PWRITE : FATE_FALLOCATE;
+		else
+			fate[i] = o->method == METHOD_PWRITE ? FATE_PWRITE : FATE_FALLOCATE;
+		order[n++] = i;
+	}
+	for (i = n; i > 1; i--) {	/* shuffle */
+		size_t j = (size_t)(cg_rand(rng) % i), tmp = order[i - 1];
+
+		order[i - 1] = order[j];
+		order[j] = tmp;
+	}
+	return n;
+}
+
+static bool page_ok(const struct cg_twin *t, size_t page, enum fate f, uint64_t seed,
+		    bool via_map, struct cg_mismatch *mm)
+{
+	enum cg_expect kind = f == FATE_DATA || f == FATE_PWRITE ?
+			      CG_EXPECT_PATTERN : CG_EXPECT_ZERO;
+	uint64_t s = f == FATE_PWRITE ? FILL_SEED : seed;
+
+	if (!cg_check_file_page(t->fd, kind, s, page, mm))
+		return false;
+	return !via_map || cg_check_page(t->b + page * CG_PAGE_SIZE, kind, s, page, mm);
+}
+
+static int check_contents(const struct cg_twin *t, const enum fate *fate, uint64_t seed,
+			  unsigned long iter)
+{
+	struct cg_mismatch mm;
+	size_t i;
+
+	for (i = 0; i < t->npages; i++) {
+		/* Reading a hole through B would fill it: holes only with pread. */
+		bool via_map = fate[i] != FATE_HOLE;
+
+		if (!page_ok(t, i, fate[i], seed, via_map, &mm)) {
+			cg_msg("FAIL: iteration=%lu page %zu (fate %d) lost its contents",
+			       iter, i, fate[i]);
+			cg_report_mismatch("file or B", &mm);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Whether the holes nobody filled were filled by a collapse: from the first
+ * one; the others must agree (checked by the caller). */
+static bool unfilled_holes_collapsed(const struct cg_twin *t, const enum fate *fate)
+{
+	size_t i;
+
+	for (i = 0; i < t->npages; i++)
+		if (fate[i] == FATE_HOLE)
+			return !cg_page_is_hole(t->fd, i);
+	return false;
+}
+
+/* One look at the page cache; with report false, a failure is silent. */
+static int check_page_cache(const struct cg_twin *t, const enum fate *fate,
+			    bool collapsed, bool others_collapse, unsigned long iter,
+			    bool report)
+{
+	bool filled = unfilled_holes_collapsed(t, fate);
+	long present = 0;
+	size_t i;
+
+	if (filled != collapsed && !(filled && others_collapse)) {
+		if (report)
+			cg_msg("FAIL: iteration=%lu MADV_COLLAPSE %s, but the holes nobody wrote are %s",
+			       iter, collapsed ? "succeeded" : "failed", filled ? "data" : "holes");
+		return 1;
+	}
+	for (i = 0; i < t->npages; i++) {
+		bool want_hole = !filled && fate[i] == FATE_HOLE;
+
+		if (cg_page_is_hole(t->fd, i) != want_hole) {
+			if (report)
+				cg_msg("FAIL: iteration=%lu page %zu: hole=%d, expected %d (collapsed=%d fate=%d)",
+				       iter, i, !want_hole, want_hole, filled, fate[i]);
+			return 1;
+		}
+		present += !want_hole;
+	}
+	if (cg_file_pages(t->fd) != present) {
+		if (report)
+			cg_msg("FAIL: iteration=%lu st_blocks counts %ld pages, %ld are present",
+			       iter, cg_file_pages(t->fd), present);
+		return 1;
+	}
+	if (collapsed && cg_smaps_kb(t->b, "ShmemPmdMapped") < (long)(t->len / 1024)) {
+		if (report)
+			cg_msg("FAIL: iteration=%lu MADV_COLLAPSE succeeded but B is not PMD-mapped", iter);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * With khugepaged running, it may complete a collapse of the range while
+ * the state above is being read page by page, which looks like a partial
+ * fill. A collapse happens at most once and is quick: look again (up to 5
+ * times, 100 ms apart); a real inconsistency persists.
+ */
+static int check_page_cache_settled(const struct cg_twin *t, const enum fate *fate,
+				    bool collapsed, bool others_collapse,
+				    unsigned long iter)
+{
+	int tries = others_collapse ? 5 : 1;
+
+	while (check_page_cache(t, fate, collapsed, others_collapse, iter, tries == 1)) {
+		if (--tries == 0)
+			return 1;
+		cg_sleep_ms(100);
+	}
+	return 0;
+}
+
+static int check_result(const struct racer *c, unsigned long iter, struct totals *tot)
+{
+	if (!c->ret)
+		tot->collapsed++;
+	else if (c->err == EAGAIN)
+		tot->filled_under++;
+	else if (c->err == EINVAL || c->err == EBUSY)
+		tot->refused++;
+	else if (c->err == ENOMEM)
+		tot->nomem++;
+	else {
+		cg_msg("FAIL: iteration=%lu MADV_COLLAPSE failed with unexpected errno %s",
+		       iter, cg_errno_name(c->err));
+		return 1;
+	}
+	return 0;
+}
+
+static void count_methods(const enum fate *fate, size_t npages, struct totals *tot)
+{
+	size_t i;
+
+	for (i = 0; i < npages; i++) {
+		tot->pwrites += fate[i] == FATE_PWRITE;
+		tot->fallocates += fate[i] == FATE_FALLOCATE;
+	}
+}
+
+static int run_iteration(const struct opts *o, unsigned long iter, uint64_t *rng,
+			 uint64_t *collapse_ns, struct totals *tot)
+{
+	static bool hole[CG_MAX_RANGE_PAGES];
+	static enum fate fate[CG_MAX_RANGE_PAGES];
+	static size_t order[CG_MAX_RANGE_PAGES];
+	pthread_barrier_t start;
+	struct racer c = { .start = &start }, f = { .start = &start };
+	uint64_t seed = o->seed + iter, window = *collapse_ns + *collapse_ns / 4;
+	struct cg_twin t;
+	pthread_t ct, ft;
+	size_t i;
+	int bad;
+
+	cg_twin_create(&t, "race_fill");
+	cg_pick_holes(hole, t.npages, o->holes, rng);
+	for (i = 0; i < t.npages; i++)
+		fate[i] = hole[i] ? FATE_HOLE : FATE_DATA;
+	cg_twin_fill(&t, hole, seed);
+	cg_madvise(t.b, t.len, MADV_HUGEPAGE, "MADV_HUGEPAGE");
+	f.fd = t.fd;
+	f.fate = fate;
+	f.order = order;
+	f.norder = plan_fills(o, fate, t.npages, order, rng);
+	c.addr = t.b;
+	c.len = t.len;
+	if (cg_rand(rng) % 4 == 0)
+		c.delay_ns = cg_rand(rng) % (window / 4 + 1);
+	else
+		f.delay_ns = cg_rand(rng) % (window + 1);
+	pthread_barrier_init(&start, NULL, 2);
+	if (pthread_create(&ct, NULL, collapse_thread, &c) ||
+	    pthread_create(&ft, NULL, fill_thread, &f))
+		cg_setup_fail("pthread_create failed");
+	pthread_join(ct, NULL);
+	pthread_join(ft, NULL);
+	pthread_barrier_destroy(&start);
+	if (!c.ret)
+		*collapse_ns = c.duration_ns;
+	count_methods(fate, t.npages, tot);
+	bad = check_result(&c, iter, tot);
+	if (!bad)
+		bad = check_contents(&t, fate, seed, iter);
+	if (!bad)
+		bad = check_page_cache_settled(&t, fate, !c.ret, o->others_collapse, iter);
+	cg_twin_destroy(&t);
+	return bad;
+}
+
+int main(int argc, char **argv)
+{
+	struct totals tot = { 0 };
+	uint64_t rng, collapse_ns = 20000000;
+	unsigned long i;
+	struct opts o;
+	int bad = 0;
+
+	cg_init(argv[0]);
+	o = parse_args(argc, argv);
+	rng = o.seed | 1;
+	o.others_collapse = cg_khugepaged_may_collapse(true);
+	printf("iterations=%lu holes=%zu method=%s khugepaged=%d seed=%llu\n", o.iterations,
+	       o.holes, method_names[o.method], o.others_collapse, (unsigned long long)o.seed);
+	for (i = 0; i < o.iterations && !bad; i++) {
+		cg_watchdog(60, "an iteration");
+		bad = run_iteration(&o, i, &rng, &collapse_ns, &tot);
+	}
+	cg_watchdog(0, "");
+	printf("done=%lu collapsed=%lu eagain=%lu refused=%lu enomem=%lu pwrites=%lu fallocates=%lu result=%s\n",
+	       i, tot.collapsed, tot.filled_under, tot.refused, tot.nomem, tot.pwrites,
+	       tot.fallocates, bad ? "FAIL" : "ok");
+	return bad ? CG_EXIT_FAIL : CG_EXIT_OK;
+}
