@@ -202,15 +202,17 @@ static int check_contents(const struct cg_twin *t, const enum fate *fate, uint64
 }
 
 /* Whether the holes nobody filled were filled by a collapse: from the first
- * one; the others must agree (checked by the caller). */
-static bool unfilled_holes_collapsed(const struct cg_twin *t, const enum fate *fate)
+ * one; the others must agree (checked by the caller). When the filler
+ * filled every hole there is nothing to tell: answer if_none. */
+static bool unfilled_holes_collapsed(const struct cg_twin *t, const enum fate *fate,
+				     bool if_none)
 {
 	size_t i;
 
 	for (i = 0; i < t->npages; i++)
 		if (fate[i] == FATE_HOLE)
 			return !cg_page_is_hole(t->fd, i);
-	return false;
+	return if_none;
 }
 
 /* One look at the page cache; with report false, a failure is silent. */
@@ -218,7 +220,7 @@ static int check_page_cache(const struct cg_twin *t, const enum fate *fate,
 			    bool collapsed, bool others_collapse, unsigned long iter,
 			    bool report)
 {
-	bool filled = unfilled_holes_collapsed(t, fate);
+	bool filled = unfilled_holes_collapsed(t, fate, collapsed);
 	long present = 0;
 	size_t i;
 
@@ -253,6 +255,23 @@ static int check_page_cache(const struct cg_twin *t, const enum fate *fate,
 	return 0;
 }
 
+/* After a failure: the state of every page that was a hole at the start. */
+static void dump_page_cache(const struct cg_twin *t, const enum fate *fate)
+{
+	size_t i;
+
+	fprintf(stderr, "%s: state: st_blocks_pages=%ld ShmemPmdMapped(B)=%ld first_hole=%lld pages:",
+		cg_prog, cg_file_pages(t->fd), cg_smaps_kb(t->b, "ShmemPmdMapped"),
+		(long long)lseek(t->fd, 0, SEEK_HOLE));
+	for (i = 0; i < t->npages; i++)
+		if (fate[i] != FATE_DATA)
+			fprintf(stderr, " %zu:%s:%s", i,
+				fate[i] == FATE_HOLE ? "unfilled" :
+				fate[i] == FATE_PWRITE ? "pwrite" : "fallocate",
+				cg_page_is_hole(t->fd, i) ? "hole" : "data");
+	fputc('\n', stderr);
+}
+
 /*
  * With khugepaged running, it may complete a collapse of the range while
  * the state above is being read page by page, which looks like a partial
@@ -266,8 +285,10 @@ static int check_page_cache_settled(const struct cg_twin *t, const enum fate *fa
 	int tries = others_collapse ? 5 : 1;
 
 	while (check_page_cache(t, fate, collapsed, others_collapse, iter, tries == 1)) {
-		if (--tries == 0)
+		if (--tries == 0) {
+			dump_page_cache(t, fate);
 			return 1;
+		}
 		cg_sleep_ms(100);
 	}
 	return 0;

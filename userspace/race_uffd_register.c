@@ -49,7 +49,7 @@
 
 static const char usage[] =
 	"usage: race_uffd_register [--iterations N] [--holes K] [--seed N]\n"
-	"  --iterations N   rounds (default 150)\n"
+	"  --iterations N   rounds (default 200)\n"
 	"  --holes K        holes per 2 MiB memfd (default 8)\n"
 	"  --event-timeout S  deadline for each userfaultfd event (default 5)\n";
 
@@ -86,7 +86,7 @@ static struct opts parse_args(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = {
-		.iterations = 150, .holes = 8, .event_timeout_ms = 5000,
+		.iterations = 200, .holes = 8, .event_timeout_ms = 5000,
 		.seed = ((uint64_t)getpid() << 20) ^ cg_now_ns(),
 	};
 	int c;

@@ -45,10 +45,20 @@ show_mode() {
 
 # collapse KIND TITLE: one MADV_COLLAPSE workload of cg_collapse.
 collapse() {
-	section "$2"
+	section "$3"
 	have cg_collapse || return 0
-	cg_collapse "$1" --fill full ||
+	cg_collapse "$1" --fill "$2" ||
 		echo "demo: cg_collapse $1 exited with status $?"
+}
+
+# The bug and the fix, side by side: a memfd mapped twice, one mapping
+# registered MISSING with userfaultfd, MADV_COLLAPSE through the other.
+reproduce() {
+	section "$3"
+	have uffd_collapse_repro || return 0
+	cg_set_mode "$1"
+	uffd_collapse_repro --expect "$2" ||
+		echo "demo: uffd_collapse_repro --expect $2 exited with status $?"
 }
 
 show_stats() {
@@ -67,8 +77,12 @@ main() {
 	section "kernel $(uname -r): insmod collapse_guard mode=$_mode"
 	cg_load mode="$_mode"
 	show_mode
-	collapse shmem "shmem: MADV_COLLAPSE of a fully populated 2 MiB memfd range"
-	collapse anon "anonymous: MADV_COLLAPSE of a fully populated 2 MiB range"
+	collapse shmem full "shmem: MADV_COLLAPSE of a fully populated 2 MiB memfd range"
+	collapse shmem partial "shmem: MADV_COLLAPSE of a half-populated range (256 holes)"
+	collapse anon full "anonymous: MADV_COLLAPSE of a fully populated 2 MiB range"
+	reproduce off lost "userfaultfd, stock 6.1 (mode off): the missing-page event is lost"
+	reproduce guard guarded "userfaultfd, mode guard: collapse refused, event delivered"
+	cg_set_mode "$_mode"
 	show_stats
 	cg_unload
 	[ -z "$MISSING" ] || fail "the demo needs:$MISSING"

@@ -319,7 +319,7 @@ guest_info() {
 
 # console_hits: the lines of the console log that show a kernel problem.
 console_hits() {
-	tr -d '\r' <"$OUTDIR/console.log" | grep -E "$CG_KLOG_BAD" || true
+	cg_klog_problems "$OUTDIR/console.log" || true
 }
 
 # console_since_start INDEX NAME: the console log from the start of a test

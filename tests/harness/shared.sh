@@ -14,6 +14,17 @@ CG_KLOG_BAD="$CG_KLOG_BAD|soft lockup|hard LOCKUP|hung task|blocked for more tha
 CG_KLOG_BAD="$CG_KLOG_BAD|self-detected stall|detected stalls"
 CG_KLOG_BAD="$CG_KLOG_BAD|general protection|Call Trace|Kernel panic"
 
+# Lines that match the above but report no problem, each one exactly: a
+# PROVE_LOCKING kernel announces itself at every boot.
+CG_KLOG_BENIGN='rcu: 	RCU lockdep checking is enabled\.$'
+
+# cg_klog_problems [FILE]: the lines of a kernel log (stdin without FILE)
+# that show a kernel problem.
+cg_klog_problems() {
+	tr -d '\r' <"${1:-/dev/stdin}" | grep -Ev "$CG_KLOG_BENIGN" |
+		grep -E "$CG_KLOG_BAD"
+}
+
 CG_DEFAULT_TIMEOUT=180
 
 # cg_test_timeout_of FILE: sets $timeout to the "# timeout: N" header of a
