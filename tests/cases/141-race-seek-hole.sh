@@ -13,12 +13,8 @@ set -eu
 # shellcheck source=tests/cases/helpers.sh
 . "$(dirname "$0")/helpers.sh"
 
-thp_quiet
-cg_load mode=guard
-cg_stats_save s
-run race_seek_hole
+run_guarded_race race_seek_hole
 refused=$(kv refused "$OUT")
 assert_gt "$refused" 0 "refused collapses"
 expect_deltas s guard_uffd_vetoed="$refused" guard_succeeded=0
-assert_eq "$(cg_stat_delta s guard_calls)" "$(cg_stat_delta s file_calls)" "guard_calls vs file_calls"
 cg_unload

@@ -11,12 +11,5 @@ set -eu
 # shellcheck source=tests/cases/helpers.sh
 . "$(dirname "$0")/helpers.sh"
 
-thp_quiet
-cg_load mode=guard
-cg_stats_save s
-run race_fill
-expect_delta_ge s guard_calls 1
-# every collapse_file call ran the guarded one
-assert_eq "$(cg_stat_delta s guard_calls)" "$(cg_stat_delta s file_calls)" "guard_calls vs file_calls"
-echo "guard_page_filled +$(cg_stat_delta s guard_page_filled), guard_succeeded +$(cg_stat_delta s guard_succeeded), guard_rollbacks +$(cg_stat_delta s guard_rollbacks)"
+run_guarded_race race_fill
 cg_unload

@@ -4,21 +4,6 @@
 # only NNN-name.sh). Sourced after /opt/cg/tests/lib.sh:
 #   . "$(dirname "$0")/helpers.sh"
 
-# kv KEY TEXT: the value of the last "KEY=value" word in TEXT.
-kv() {
-	printf '%s\n' "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | tail -n 1
-}
-
-# run CMD...: show CMD and its output (stdout and stderr), keep the output in
-# OUT, and fail the test if CMD exits non-zero.
-run() {
-	echo "+ $*"
-	_rc=0
-	OUT=$("$@" 2>&1) || _rc=$?
-	printf '%s\n' "$OUT"
-	[ "$_rc" -eq 0 ] || fail "$1 exited with status $_rc"
-}
-
 # run_status STATUS CMD...: like run, but CMD must exit with STATUS.
 run_status() {
 	_want=$1
@@ -88,34 +73,21 @@ thp_quiet() {
 	shmem_thp never
 }
 
-# storm_rounds STATUS_FILE: rounds collapse_storm has completed (0 before
-# its first status write).
-storm_rounds() {
-	_r=$(sed -n 's/^rounds=//p' "$1" 2>/dev/null)
-	echo "${_r:-0}"
-}
-
-# storm_progressed STATUS_FILE MIN: true once the storm completed MIN rounds.
-storm_progressed() {
-	[ "$(storm_rounds "$1")" -ge "$2" ]
-}
-
-# wait_storm STATUS_FILE PID N: wait (deadline 120 s) until the storm has
-# completed N more rounds, failing if it died or stalled.
-wait_storm() {
-	_target=$(($(storm_rounds "$1") + $3))
-	wait_until 120 storm_progressed "$1" "$_target" ||
-		fail "collapse_storm made no progress (rounds $(storm_rounds "$1"), wanted $_target)"
-	kill -0 "$2" 2>/dev/null || fail "collapse_storm (pid $2) is gone"
-}
-
-# stop_storm PID LOG: SIGTERM the storm, wait for it, and require a clean
-# exit with every round verified.
-stop_storm() {
-	kill -TERM "$1" 2>/dev/null || fail "collapse_storm (pid $1) died early: $(cat "$2")"
-	_rc=0
-	wait "$1" || _rc=$?
-	cat "$2"
-	assert_eq "$_rc" 0 "collapse_storm exit status"
-	grep -q 'result=ok' "$2" || fail "collapse_storm did not report result=ok"
+# run_guarded_race PROG [ARGS...]: runs a race program against the guard
+# (quiet khugepaged, statistics saved in "s", output in OUT), then asserts
+# that the guarded collapse_file ran, for every collapse_file call, and shows
+# how the collapses ended.  The module stays loaded for further checks.
+run_guarded_race() {
+	thp_quiet
+	cg_load mode=guard
+	cg_stats_save s
+	run "$@"
+	expect_delta_ge s guard_calls 1
+	assert_eq "$(cg_stat_delta s guard_calls)" "$(cg_stat_delta s file_calls)" \
+		"guard_calls vs file_calls"
+	for _n in guard_succeeded guard_uffd_vetoed guard_page_filled \
+		guard_rollbacks guard_store_failed; do
+		printf '%s +%s ' "$_n" "$(cg_stat_delta s "$_n")"
+	done
+	echo
 }

@@ -7,8 +7,6 @@
 set -eu
 # shellcheck source=tests/lib.sh
 . /opt/cg/tests/lib.sh
-# shellcheck source=tests/stress/helpers.sh
-. "$(dirname "$0")/helpers.sh"
 
 knob_set "$CG_THP/enabled" never
 shmem_thp never

@@ -9,8 +9,6 @@
 set -eu
 # shellcheck source=tests/lib.sh
 . /opt/cg/tests/lib.sh
-# shellcheck source=tests/stress/helpers.sh
-. "$(dirname "$0")/helpers.sh"
 
 khugepaged_fast
 shmem_thp advise

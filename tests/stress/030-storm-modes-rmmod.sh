@@ -8,8 +8,6 @@
 set -eu
 # shellcheck source=tests/lib.sh
 . /opt/cg/tests/lib.sh
-# shellcheck source=tests/stress/helpers.sh
-. "$(dirname "$0")/helpers.sh"
 
 CYCLES=${CG_STRESS_CYCLES:-40}
 
