@@ -3,12 +3,14 @@
  * cg_common.c - helpers shared by the collapse_guard userspace programs:
  * messages and exit codes, argument parsing, PMD-aligned memfd/anonymous
  * mappings, the page pattern, smaps/meminfo parsing, userfaultfd and the
- * module's debugfs statistics.
+ * module's debugfs statistics, and the race programs' common options and
+ * racing threads.
  */
 #include "cg_common.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <limits.h>
 #include <linux/userfaultfd.h>
 #include <poll.h>
@@ -899,4 +901,106 @@ int cg_stat_read(const char *name, long long *value)
 	if (found)
 		errno = ENOENT;
 	return found;
+}
+
+/* ---- race programs ----------------------------------------------------------- */
+
+uint64_t cg_race_default_seed(void)
+{
+	return ((uint64_t)getpid() << 20) ^ cg_now_ns();
+}
+
+/* Handle one of the options common to the race programs; false if unknown. */
+static bool cg_race_common_opt(int c, const char *usage, size_t max_holes,
+			       struct cg_race_opts *o)
+{
+	switch (c) {
+	case 'i': o->iterations = cg_parse_ulong(optarg, "--iterations", 1, 1UL << 30); break;
+	case 'H': o->holes = cg_parse_ulong(optarg, "--holes", 1, max_holes); break;
+	case 's': o->seed = cg_parse_ulong(optarg, "--seed", 1, ~0UL); break;
+	case 'h': fputs(usage, stdout); exit(0);
+	default: return false;
+	}
+	return true;
+}
+
+/* Options of every race program, then room for the program's own. */
+#define CG_RACE_MAX_OPTS	16
+static const struct option cg_race_longopts[] = {
+	{ "iterations", required_argument, NULL, 'i' },
+	{ "holes", required_argument, NULL, 'H' },
+	{ "seed", required_argument, NULL, 's' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Copy the common options and then own (may be NULL) into all. */
+static void cg_race_merge_opts(struct option *all, const struct option *own)
+{
+	size_t n = 0, i;
+
+	for (i = 0; cg_race_longopts[i].name; i++)
+		all[n++] = cg_race_longopts[i];
+	for (i = 0; own && own[i].name; i++) {
+		if (n + 1 >= CG_RACE_MAX_OPTS)
+			cg_setup_fail("too many options");
+		all[n++] = own[i];
+	}
+	all[n] = (struct option){ NULL, 0, NULL, 0 };
+}
+
+void cg_race_parse(int argc, char **argv, const struct option *own_longopts,
+		   const char *usage, size_t max_holes, struct cg_race_opts *o,
+		   cg_race_opt_fn own, void *ctx)
+{
+	struct option longopts[CG_RACE_MAX_OPTS];
+	int c;
+
+	cg_race_merge_opts(longopts, own_longopts);
+
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (cg_race_common_opt(c, usage, max_holes, o))
+			continue;
+		if (!own || !own(c, optarg, ctx))
+			cg_usage_fail(usage, "bad option");
+	}
+	if (optind != argc)
+		cg_usage_fail(usage, "unexpected argument '%s'", argv[optind]);
+}
+
+void cg_thread_start(pthread_t *tid, void *(*fn)(void *), void *arg)
+{
+	if (pthread_create(tid, NULL, fn, arg))
+		cg_setup_fail("pthread_create failed");
+}
+
+void cg_race_wait_start(pthread_barrier_t *start, uint64_t delay_ns)
+{
+	pthread_barrier_wait(start);
+	cg_spin_ns(delay_ns);
+}
+
+void cg_race_pair(pthread_barrier_t *start, void *(*a)(void *), void *a_arg,
+		  void *(*b)(void *), void *b_arg)
+{
+	pthread_t ta, tb;
+
+	pthread_barrier_init(start, NULL, 2);
+	cg_thread_start(&ta, a, a_arg);
+	cg_thread_start(&tb, b, b_arg);
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	pthread_barrier_destroy(start);
+}
+
+void *cg_collapse_racer_thread(void *arg)
+{
+	struct cg_collapse_racer *c = arg;
+	uint64_t t0;
+
+	cg_race_wait_start(c->start, c->delay_ns);
+	t0 = cg_now_ns();
+	c->ret = cg_collapse(c->addr, c->len, &c->err);
+	c->duration_ns = cg_now_ns() - t0;
+	return NULL;
 }

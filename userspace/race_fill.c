@@ -49,22 +49,15 @@ static const char *const method_names[] = { "pwrite", "fallocate", "both", NULL 
 enum fate { FATE_DATA, FATE_HOLE, FATE_PWRITE, FATE_FALLOCATE };
 
 struct opts {
-	unsigned long iterations;
-	size_t holes;
+	struct cg_race_opts race;	/* --iterations, --holes, --seed */
 	enum method method;
-	uint64_t seed;
 	bool others_collapse;	/* khugepaged may collapse shmem too */
 };
 
-struct racer {
+/* The thread that fills holes while the collapse runs. */
+struct filler {
 	pthread_barrier_t *start;
 	uint64_t delay_ns;
-	/* collapser */
-	unsigned char *addr;
-	size_t len;
-	int ret, err;
-	uint64_t duration_ns;
-	/* filler */
 	int fd;
 	enum fate *fate;
 	size_t *order, norder;
@@ -74,48 +67,30 @@ struct totals {
 	unsigned long collapsed, filled_under, refused, nomem, pwrites, fallocates;
 };
 
+/* --method M */
+static bool parse_own_opt(int c, const char *arg, void *ctx)
+{
+	struct opts *o = ctx;
+
+	if (c != 'm')
+		return false;
+	o->method = cg_parse_word(arg, "--method", method_names);
+	return true;
+}
+
 static struct opts parse_args(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "iterations", required_argument, NULL, 'i' },
-		{ "holes", required_argument, NULL, 'H' },
 		{ "method", required_argument, NULL, 'm' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = {
-		.iterations = 150, .holes = 16, .method = METHOD_BOTH,
-		.seed = ((uint64_t)getpid() << 20) ^ cg_now_ns(),
+		.race = { .iterations = 150, .holes = 16, .seed = cg_race_default_seed() },
+		.method = METHOD_BOTH,
 	};
-	int c;
 
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'i': o.iterations = cg_parse_ulong(optarg, "--iterations", 1, 1UL << 30); break;
-		case 'H': o.holes = cg_parse_ulong(optarg, "--holes", 1, 256); break;
-		case 'm': o.method = cg_parse_word(optarg, "--method", method_names); break;
-		case 's': o.seed = cg_parse_ulong(optarg, "--seed", 1, ~0UL); break;
-		case 'h': fputs(usage, stdout); exit(0);
-		default: cg_usage_fail(usage, "bad option");
-		}
-	}
-	if (optind != argc)
-		cg_usage_fail(usage, "unexpected argument '%s'", argv[optind]);
+	cg_race_parse(argc, argv, longopts, usage, 256, &o.race, parse_own_opt, &o);
 	return o;
-}
-
-static void *collapse_thread(void *arg)
-{
-	struct racer *r = arg;
-	uint64_t t0;
-
-	pthread_barrier_wait(r->start);
-	cg_spin_ns(r->delay_ns);
-	t0 = cg_now_ns();
-	r->ret = cg_collapse(r->addr, r->len, &r->err);
-	r->duration_ns = cg_now_ns() - t0;
-	return NULL;
 }
 
 static void fill_hole(int fd, size_t page, enum fate how)
@@ -135,11 +110,10 @@ static void fill_hole(int fd, size_t page, enum fate how)
 
 static void *fill_thread(void *arg)
 {
-	struct racer *r = arg;
+	struct filler *r = arg;
 	size_t i;
 
-	pthread_barrier_wait(r->start);
-	cg_spin_ns(r->delay_ns);
+	cg_race_wait_start(r->start, r->delay_ns);
 	for (i = 0; i < r->norder; i++)
 		fill_hole(r->fd, r->order[i], r->fate[r->order[i]]);
 	return NULL;
@@ -294,7 +268,7 @@ static int check_page_cache_settled(const struct cg_twin *t, const enum fate *fa
 	return 0;
 }
 
-static int check_result(const struct racer *c, unsigned long iter, struct totals *tot)
+static int check_result(const struct cg_collapse_racer *c, unsigned long iter, struct totals *tot)
 {
 	if (!c->ret)
 		tot->collapsed++;
@@ -329,15 +303,15 @@ static int run_iteration(const struct opts *o, unsigned long iter, uint64_t *rng
 	static enum fate fate[CG_MAX_RANGE_PAGES];
 	static size_t order[CG_MAX_RANGE_PAGES];
 	pthread_barrier_t start;
-	struct racer c = { .start = &start }, f = { .start = &start };
-	uint64_t seed = o->seed + iter, window = *collapse_ns + *collapse_ns / 4;
+	struct cg_collapse_racer c = { .start = &start };
+	struct filler f = { .start = &start };
+	uint64_t seed = o->race.seed + iter, window = *collapse_ns + *collapse_ns / 4;
 	struct cg_twin t;
-	pthread_t ct, ft;
 	size_t i;
 	int bad;
 
 	cg_twin_create(&t, "race_fill");
-	cg_pick_holes(hole, t.npages, o->holes, rng);
+	cg_pick_holes(hole, t.npages, o->race.holes, rng);
 	for (i = 0; i < t.npages; i++)
 		fate[i] = hole[i] ? FATE_HOLE : FATE_DATA;
 	cg_twin_fill(&t, hole, seed);
@@ -352,13 +326,7 @@ static int run_iteration(const struct opts *o, unsigned long iter, uint64_t *rng
 		c.delay_ns = cg_rand(rng) % (window / 4 + 1);
 	else
 		f.delay_ns = cg_rand(rng) % (window + 1);
-	pthread_barrier_init(&start, NULL, 2);
-	if (pthread_create(&ct, NULL, collapse_thread, &c) ||
-	    pthread_create(&ft, NULL, fill_thread, &f))
-		cg_setup_fail("pthread_create failed");
-	pthread_join(ct, NULL);
-	pthread_join(ft, NULL);
-	pthread_barrier_destroy(&start);
+	cg_race_pair(&start, cg_collapse_racer_thread, &c, fill_thread, &f);
 	if (!c.ret)
 		*collapse_ns = c.duration_ns;
 	count_methods(fate, t.npages, tot);
@@ -381,11 +349,12 @@ int main(int argc, char **argv)
 
 	cg_init(argv[0]);
 	o = parse_args(argc, argv);
-	rng = o.seed | 1;
+	rng = o.race.seed | 1;
 	o.others_collapse = cg_khugepaged_may_collapse(true);
-	printf("iterations=%lu holes=%zu method=%s khugepaged=%d seed=%llu\n", o.iterations,
-	       o.holes, method_names[o.method], o.others_collapse, (unsigned long long)o.seed);
-	for (i = 0; i < o.iterations && !bad; i++) {
+	printf("iterations=%lu holes=%zu method=%s khugepaged=%d seed=%llu\n", o.race.iterations,
+	       o.race.holes, method_names[o.method], o.others_collapse,
+	       (unsigned long long)o.race.seed);
+	for (i = 0; i < o.race.iterations && !bad; i++) {
 		cg_watchdog(60, "an iteration");
 		bad = run_iteration(&o, i, &rng, &collapse_ns, &tot);
 	}

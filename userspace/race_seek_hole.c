@@ -45,9 +45,7 @@ static const char usage[] =
 #define COPY_SEED	0x5EE40000ULL
 
 struct opts {
-	unsigned long iterations;
-	size_t holes;
-	uint64_t seed;
+	struct cg_race_opts race;	/* --iterations, --holes, --seed */
 };
 
 struct observer {
@@ -63,30 +61,11 @@ struct observer {
 
 static struct opts parse_args(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "iterations", required_argument, NULL, 'i' },
-		{ "holes", required_argument, NULL, 'H' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct opts o = {
-		.iterations = 1500, .holes = 8,
-		.seed = ((uint64_t)getpid() << 20) ^ cg_now_ns(),
+		.race = { .iterations = 1500, .holes = 8, .seed = cg_race_default_seed() },
 	};
-	int c;
 
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'i': o.iterations = cg_parse_ulong(optarg, "--iterations", 1, 1UL << 30); break;
-		case 'H': o.holes = cg_parse_ulong(optarg, "--holes", 1, 256); break;
-		case 's': o.seed = cg_parse_ulong(optarg, "--seed", 1, ~0UL); break;
-		case 'h': fputs(usage, stdout); exit(0);
-		default: cg_usage_fail(usage, "bad option");
-		}
-	}
-	if (optind != argc)
-		cg_usage_fail(usage, "unexpected argument '%s'", argv[optind]);
+	cg_race_parse(argc, argv, NULL, usage, 256, &o.race, NULL, NULL);
 	return o;
 }
 
@@ -231,22 +210,21 @@ int main(int argc, char **argv)
 
 	cg_init(argv[0]);
 	o = parse_args(argc, argv);
-	rng = o.seed | 1;
-	printf("iterations=%lu holes=%zu seed=%llu\n", o.iterations, o.holes,
-	       (unsigned long long)o.seed);
+	rng = o.race.seed | 1;
+	printf("iterations=%lu holes=%zu seed=%llu\n", o.race.iterations, o.race.holes,
+	       (unsigned long long)o.race.seed);
 	cg_twin_create(&t, "race_seek_hole");
-	cg_pick_holes(hole, t.npages, o.holes, &rng);
-	cg_twin_fill(&t, hole, o.seed);
+	cg_pick_holes(hole, t.npages, o.race.holes, &rng);
+	cg_twin_fill(&t, hole, o.race.seed);
 	cg_madvise(t.b, t.len, MADV_HUGEPAGE, "MADV_HUGEPAGE");
 	uffd = cg_uffd_open(0);
 	if (cg_uffd_register(uffd, t.a, t.len, UFFDIO_REGISTER_MODE_MISSING))
 		cg_setup_fail_errno("UFFDIO_REGISTER");
 	ob.t = &t;
 	ob.hole = hole;
-	if (pthread_create(&tid, NULL, observe_thread, &ob))
-		cg_setup_fail("pthread_create failed");
+	cg_thread_start(&tid, observe_thread, &ob);
 	cg_watchdog(600, "the collapse loop");
-	for (i = 0; i < o.iterations && !bad && !atomic_load(&ob.bad); i++) {
+	for (i = 0; i < o.race.iterations && !bad && !atomic_load(&ob.bad); i++) {
 		int err, ret = cg_collapse(t.b, t.len, &err);
 
 		bad = check_collapse_result(ret, err, i, &refused, &transient);
@@ -263,7 +241,7 @@ int main(int argc, char **argv)
 		bad = 1;
 	}
 	if (!bad)
-		bad = check_final(&t, uffd, hole, o.seed);
+		bad = check_final(&t, uffd, hole, o.race.seed);
 	printf("done=%lu refused=%lu transient=%lu observer_rounds=%lu result=%s\n",
 	       i, refused, transient, ob.rounds, bad ? "FAIL" : "ok");
 	return bad ? CG_EXIT_FAIL : CG_EXIT_OK;

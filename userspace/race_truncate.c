@@ -47,9 +47,8 @@ static const char usage[] =
 enum op { OP_PUNCH, OP_WRITE, OP_SHRINK, OP_GROW };
 
 struct opts {
-	unsigned long iterations, ops;
-	size_t holes;
-	uint64_t seed;
+	struct cg_race_opts race;	/* --iterations, --holes, --seed */
+	unsigned long ops;
 };
 
 /* Modelled contents: 0 = zeros, otherwise the pattern seed of the page. */
@@ -79,34 +78,29 @@ struct totals {
 static __thread sigjmp_buf bus_jump;
 static __thread volatile sig_atomic_t bus_armed;
 
+/* --ops N */
+static bool parse_own_opt(int c, const char *arg, void *ctx)
+{
+	struct opts *o = ctx;
+
+	if (c != 'o')
+		return false;
+	o->ops = cg_parse_ulong(arg, "--ops", 1, 100000);
+	return true;
+}
+
 static struct opts parse_args(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "iterations", required_argument, NULL, 'i' },
 		{ "ops", required_argument, NULL, 'o' },
-		{ "holes", required_argument, NULL, 'H' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = {
-		.iterations = 60, .ops = 24, .holes = 16,
-		.seed = ((uint64_t)getpid() << 20) ^ cg_now_ns(),
+		.race = { .iterations = 60, .holes = 16, .seed = cg_race_default_seed() },
+		.ops = 24,
 	};
-	int c;
 
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'i': o.iterations = cg_parse_ulong(optarg, "--iterations", 1, 1UL << 30); break;
-		case 'o': o.ops = cg_parse_ulong(optarg, "--ops", 1, 100000); break;
-		case 'H': o.holes = cg_parse_ulong(optarg, "--holes", 1, 256); break;
-		case 's': o.seed = cg_parse_ulong(optarg, "--seed", 1, ~0UL); break;
-		case 'h': fputs(usage, stdout); exit(0);
-		default: cg_usage_fail(usage, "bad option");
-		}
-	}
-	if (optind != argc)
-		cg_usage_fail(usage, "unexpected argument '%s'", argv[optind]);
+	cg_race_parse(argc, argv, longopts, usage, 256, &o.race, parse_own_opt, &o);
 	return o;
 }
 
@@ -326,12 +320,12 @@ static int run_iteration(const struct opts *o, unsigned long iter, uint64_t *rng
 	struct shared s = { .m = &m, .nops = o->ops, .iter = iter };
 	struct cg_twin t;
 	pthread_t ct, mt;
-	uint64_t seed = o->seed + iter * 1000;
+	uint64_t seed = o->race.seed + iter * 1000;
 	size_t i;
 	int bad;
 
 	cg_twin_create(&t, "race_truncate");
-	cg_pick_holes(hole, t.npages, o->holes, rng);
+	cg_pick_holes(hole, t.npages, o->race.holes, rng);
 	cg_twin_fill(&t, hole, seed);
 	for (i = 0; i < t.npages; i++)
 		m.seed[i] = hole[i] ? 0 : seed;
@@ -341,9 +335,8 @@ static int run_iteration(const struct opts *o, unsigned long iter, uint64_t *rng
 	s.rng = cg_rand(rng) | 1;
 	s.next_seed = seed + 1;
 	s.op_gap_ns = 2000000;
-	if (pthread_create(&ct, NULL, collapse_thread, &s) ||
-	    pthread_create(&mt, NULL, mutate_thread, &s))
-		cg_setup_fail("pthread_create failed");
+	cg_thread_start(&ct, collapse_thread, &s);
+	cg_thread_start(&mt, mutate_thread, &s);
 	pthread_join(mt, NULL);
 	pthread_join(ct, NULL);
 	add_totals(tot, &s);
@@ -369,11 +362,11 @@ int main(int argc, char **argv)
 
 	cg_init(argv[0]);
 	o = parse_args(argc, argv);
-	rng = o.seed | 1;
+	rng = o.race.seed | 1;
 	install_sigbus_handler();
-	printf("iterations=%lu ops=%lu holes=%zu seed=%llu\n", o.iterations, o.ops, o.holes,
-	       (unsigned long long)o.seed);
-	for (i = 0; i < o.iterations && !bad; i++) {
+	printf("iterations=%lu ops=%lu holes=%zu seed=%llu\n", o.race.iterations, o.ops,
+	       o.race.holes, (unsigned long long)o.race.seed);
+	for (i = 0; i < o.race.iterations && !bad; i++) {
 		cg_watchdog(120, "an iteration");
 		bad = run_iteration(&o, i, &rng, &tot);
 	}

@@ -56,67 +56,38 @@ static const char usage[] =
 #define COPY_SEED	0xC0FFEEULL
 
 struct opts {
-	unsigned long iterations;
-	size_t holes;
+	struct cg_race_opts race;	/* --iterations, --holes, --seed */
 	unsigned long event_timeout_ms;
-	uint64_t seed;
-};
-
-struct collapser {
-	pthread_barrier_t *start;
-	unsigned char *addr;
-	size_t len;
-	uint64_t delay_ns;
-	int ret, err;
-	uint64_t duration_ns;
 };
 
 struct totals {
 	unsigned long collapsed, refused, filled, observed_holes, events;
 };
 
+/* --event-timeout S */
+static bool parse_own_opt(int c, const char *arg, void *ctx)
+{
+	struct opts *o = ctx;
+
+	if (c != 'E')
+		return false;
+	o->event_timeout_ms = 1000 * cg_parse_ulong(arg, "--event-timeout", 1, 600);
+	return true;
+}
+
 static struct opts parse_args(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "iterations", required_argument, NULL, 'i' },
-		{ "holes", required_argument, NULL, 'H' },
 		{ "event-timeout", required_argument, NULL, 'E' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = {
-		.iterations = 200, .holes = 8, .event_timeout_ms = 5000,
-		.seed = ((uint64_t)getpid() << 20) ^ cg_now_ns(),
+		.race = { .iterations = 200, .holes = 8, .seed = cg_race_default_seed() },
+		.event_timeout_ms = 5000,
 	};
-	int c;
 
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'i': o.iterations = cg_parse_ulong(optarg, "--iterations", 1, 1UL << 30); break;
-		case 'H': o.holes = cg_parse_ulong(optarg, "--holes", 1, 64); break;
-		case 'E': o.event_timeout_ms = 1000 * cg_parse_ulong(optarg, "--event-timeout", 1, 600); break;
-		case 's': o.seed = cg_parse_ulong(optarg, "--seed", 1, ~0UL); break;
-		case 'h': fputs(usage, stdout); exit(0);
-		default: cg_usage_fail(usage, "bad option");
-		}
-	}
-	if (optind != argc)
-		cg_usage_fail(usage, "unexpected argument '%s'", argv[optind]);
+	cg_race_parse(argc, argv, longopts, usage, 64, &o.race, parse_own_opt, &o);
 	return o;
-}
-
-static void *collapse_thread(void *arg)
-{
-	struct collapser *c = arg;
-	uint64_t t0;
-
-	pthread_barrier_wait(c->start);
-	cg_spin_ns(c->delay_ns);
-	t0 = cg_now_ns();
-	c->ret = cg_collapse(c->addr, c->len, &c->err);
-	c->duration_ns = cg_now_ns() - t0;
-	return NULL;
 }
 
 static bool page_is(const unsigned char *data, enum cg_expect kind, uint64_t seed,
@@ -176,7 +147,7 @@ static int check_file(const struct cg_twin *t, const bool *hole, const bool *obs
 }
 
 /* Invariant 4. */
-static int check_collapse(const struct collapser *c, unsigned long iter,
+static int check_collapse(const struct cg_collapse_racer *c, unsigned long iter,
 			  struct totals *tot)
 {
 	if (!c->ret) {
@@ -216,15 +187,15 @@ static int run_iteration(const struct opts *o, unsigned long iter, uint64_t *rng
 {
 	static bool hole[CG_MAX_RANGE_PAGES], observed[CG_MAX_RANGE_PAGES];
 	pthread_barrier_t start;
-	struct collapser c = { .start = &start };
+	struct cg_collapse_racer c = { .start = &start };
 	struct cg_twin t;
 	pthread_t tid;
-	uint64_t seed = o->seed + iter, window = *collapse_ns + *collapse_ns / 4;
+	uint64_t seed = o->race.seed + iter, window = *collapse_ns + *collapse_ns / 4;
 	size_t i, nobserved;
 	int uffd, bad = 0;
 
 	cg_twin_create(&t, "race_uffd_register");
-	cg_pick_holes(hole, t.npages, o->holes, rng);
+	cg_pick_holes(hole, t.npages, o->race.holes, rng);
 	cg_twin_fill(&t, hole, seed);
 	cg_madvise(t.b, t.len, MADV_HUGEPAGE, "MADV_HUGEPAGE");
 	uffd = cg_uffd_open(0);
@@ -233,8 +204,7 @@ static int run_iteration(const struct opts *o, unsigned long iter, uint64_t *rng
 	/* Mostly: registration somewhere inside the collapse; sometimes first. */
 	c.delay_ns = cg_rand(rng) % 4 == 0 ? cg_rand(rng) % (window / 2 + 1) : 0;
 	pthread_barrier_init(&start, NULL, 2);
-	if (pthread_create(&tid, NULL, collapse_thread, &c))
-		cg_setup_fail("pthread_create failed");
+	cg_thread_start(&tid, cg_collapse_racer_thread, &c);
 	pthread_barrier_wait(&start);
 	cg_spin_ns(c.delay_ns ? 0 : cg_rand(rng) % (window + 1));
 	nobserved = register_and_observe(&t, uffd, hole, observed);
@@ -264,10 +234,10 @@ int main(int argc, char **argv)
 
 	cg_init(argv[0]);
 	o = parse_args(argc, argv);
-	rng = o.seed | 1;
-	printf("iterations=%lu holes=%zu seed=%llu\n", o.iterations, o.holes,
-	       (unsigned long long)o.seed);
-	for (i = 0; i < o.iterations && !bad; i++) {
+	rng = o.race.seed | 1;
+	printf("iterations=%lu holes=%zu seed=%llu\n", o.race.iterations, o.race.holes,
+	       (unsigned long long)o.race.seed);
+	for (i = 0; i < o.race.iterations && !bad; i++) {
 		cg_watchdog(60, "an iteration");	/* a hang fails here, not at the test timeout */
 		bad = run_iteration(&o, i, &rng, &collapse_ns, &tot);
 	}
