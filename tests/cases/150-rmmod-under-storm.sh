@@ -16,15 +16,8 @@ set -eu
 
 CYCLES=6
 
-khugepaged_fast
-shmem_thp advise
-collapse_storm --seconds 0 --threads 2 --status storm.status >storm.log 2>&1 &
-storm=$!
+start_storm
 wait_storm storm.status "$storm" 2
-
-guard_busy() {
-	[ "$(cg_stat guard_calls)" -gt "$1" ]
-}
 
 i=0
 while [ "$i" -lt "$CYCLES" ]; do
@@ -33,7 +26,7 @@ while [ "$i" -lt "$CYCLES" ]; do
 	[ $((i % 3)) -ne 0 ] || mode=observe
 	cg_load mode="$mode"
 	if [ "$mode" = guard ]; then
-		wait_until 120 guard_busy 1 || fail "cycle $i: no guarded collapse while loaded"
+		wait_until 120 stat_above guard_calls 1 || fail "cycle $i: no guarded collapse while loaded"
 	else
 		wait_storm storm.status "$storm" 2
 	fi

@@ -14,15 +14,8 @@ set -eu
 
 ROUNDS=4
 
-khugepaged_fast
-shmem_thp advise
 cg_load mode=guard
-collapse_storm --seconds 0 --threads 2 --status storm.status >storm.log 2>&1 &
-storm=$!
-
-stat_moved() {
-	[ "$(cg_stat "$1")" -gt "$2" ]
-}
+start_storm
 
 r=0
 while [ "$r" -lt "$ROUNDS" ]; do
@@ -36,7 +29,7 @@ while [ "$r" -lt "$ROUNDS" ]; do
 		esac
 		wait_storm storm.status "$storm" 2
 		if [ -n "$stat" ]; then
-			wait_until 120 stat_moved "$stat" "$before" ||
+			wait_until 120 stat_above "$stat" "$before" ||
 				fail "round $r: $stat did not move in mode $mode"
 		fi
 	done

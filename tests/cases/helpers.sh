@@ -43,6 +43,29 @@ expect_delta_ge() {
 }
 
 # delta_sum SAVED NAME...: the sum of the moves of the statistics since SAVED.
+# expect_file_collapses SAVED N: at least N collapse_file calls since SAVED
+# collapsed: "succeed", or "pte_mapped_hugepage" when the page-table
+# retraction could not take an mmap_lock and left the PMD to a later pass.
+expect_file_collapses() {
+	_c=$(delta_sum "$1" file_succeed file_pte_mapped_hugepage)
+	[ "$_c" -ge "$2" ] ||
+		fail_with_deltas "$1" "$_c successful collapse_file counted, expected >= $2"
+}
+
+# start_storm: khugepaged fast, shmem THP on madvise, and a 2-thread
+# collapse_storm in the background (pid in $storm, progress in storm.status).
+start_storm() {
+	khugepaged_fast
+	shmem_thp advise
+	collapse_storm --seconds 0 --threads 2 --status storm.status >storm.log 2>&1 &
+	storm=$!
+}
+
+# stat_above NAME N: the statistic NAME is above N now.
+stat_above() {
+	[ "$(cg_stat "$1")" -gt "$2" ]
+}
+
 delta_sum() {
 	_saved=$1
 	shift
