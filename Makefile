@@ -25,7 +25,7 @@ V       ?= 0
 
 export KDIR KRELEASE BUILD
 
-.PHONY: all module userspace selftests check demo stress bench debug-kernel debug-check \
+.PHONY: all module userspace testmods selftests check demo stress bench debug-kernel debug-check \
 	checkpatch sparse lint clean help modules_install deps
 
 all: module userspace
@@ -42,6 +42,10 @@ $(KDIR)/Makefile:
 userspace:
 	$(MAKE) -C userspace BUILD=$(BUILD)
 
+# A helper module for the guest tests only (tests/modules/cg_testmod.c).
+testmods: $(KDIR)/Makefile
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/tests/modules V=$(V) modules
+
 # The kernel's own vm selftests (khugepaged, userfaultfd), for the guest.
 selftests:
 	tests/harness/build-selftests.sh
@@ -56,7 +60,7 @@ deps:
 
 # The tests: installs what is missing, builds, boots the guest, runs tests/cases.
 check: deps
-	$(MAKE) all selftests KDIR=$(GUEST_KDIR)
+	$(MAKE) all testmods selftests KDIR=$(GUEST_KDIR)
 	tests/harness/run-check.sh
 
 demo: deps
@@ -65,7 +69,7 @@ demo: deps
 
 # Long runs, kept out of 'make check'.
 stress: deps
-	$(MAKE) all selftests KDIR=$(GUEST_KDIR)
+	$(MAKE) all testmods selftests KDIR=$(GUEST_KDIR)
 	tests/harness/run-check.sh --suite stress
 
 bench: deps
@@ -89,6 +93,7 @@ lint: checkpatch sparse
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
+	-$(MAKE) -C $(KDIR) M=$(CURDIR)/tests/modules clean 2>/dev/null
 	$(MAKE) -C userspace clean BUILD=$(BUILD)
 	rm -rf $(BUILD)
 
@@ -96,6 +101,7 @@ help:
 	@echo "Targets:"
 	@echo "  all (default)    collapse_guard.ko at the top and userspace tools in build/bin"
 	@echo "  selftests        the kernel's khugepaged/userfaultfd selftests, for the guest"
+	@echo "  testmods         tests/modules/cg_testmod.ko, a helper for the guest tests"
 	@echo "  check            run the guest test suite (installs deps with apt when missing)"
 	@echo "  demo             boot the test kernel, load the module, run collapse workloads"
 	@echo "  stress           the long stress suite (tests/stress), not part of check"

@@ -35,7 +35,7 @@ static ssize_t cg_mode_write(struct file *file, const char __user *ubuf,
 			     size_t count, loff_t *ppos)
 {
 	char buf[CG_MODE_WRITE_MAX + 1];
-	int mode;
+	int mode, ret;
 
 	if (*ppos != 0 || count == 0 || count > CG_MODE_WRITE_MAX)
 		return -EINVAL;
@@ -46,8 +46,8 @@ static ssize_t cg_mode_write(struct file *file, const char __user *ubuf,
 	mode = cg_mode_parse(buf);
 	if (mode < 0)
 		return -EINVAL;
-	cg_mode_set(mode);
-	return count;
+	ret = cg_hooks_switch_mode(mode);
+	return ret ? ret : count;
 }
 
 static const struct file_operations cg_mode_fops = {

@@ -43,13 +43,18 @@ struct cg_collapse {
 
 /*
  * The guard's own reasons for refusing, which 6.1 has no code for.  They
- * never leave the module: cg_result_for_caller() maps them to 6.1 codes.
+ * never leave the module: cg_result_for_caller() maps them to the 6.1 codes
+ * whose MADV_COLLAPSE errno is current upstream's for the same reason.
  */
 enum cg_guard_result {
 	/* 6.4's SCAN_PAGE_FILLED: a hole was filled while collapsing */
 	CG_SCAN_PAGE_FILLED = CG_SCAN_NR_RESULTS,
 	/* a VMA mapping the range has a MISSING-mode userfaultfd */
 	CG_SCAN_UFFD_MISSING,
+	/* the file is not shmem (a MAP_PRIVATE /dev/zero VMA, say) */
+	CG_SCAN_NOT_SHMEM,
+	/* the start index is not PMD aligned */
+	CG_SCAN_UNALIGNED,
 };
 
 /*
@@ -68,6 +73,10 @@ int cg_collapse_file(struct mm_struct *mm, unsigned long addr,
 /* module/collapse_isolate.c */
 int cg_reserve_slots(struct cg_collapse *c);
 int cg_isolate_range(struct cg_collapse *c);
+
+/* module/collapse_uffd.c */
+bool cg_uffd_missing_mapped(struct cg_collapse *c);
+bool cg_uffd_missing_mapped_unlocked(struct cg_collapse *c);
 
 /* module/collapse_seal.c */
 int cg_seal_and_store(struct cg_collapse *c);

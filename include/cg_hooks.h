@@ -7,8 +7,29 @@
 #ifndef _CG_HOOKS_H
 #define _CG_HOOKS_H
 
+#include <linux/types.h>
+#include "cg_mode.h"
+
+/*
+ * Held from the start of the load to its end: keeps kernel.ftrace_enabled
+ * at 1 while the load uses kprobes, and fails (one log line) while it is 0.
+ */
+int cg_hooks_hold_ftrace(void);
+void cg_hooks_release_ftrace(void);
+
+/* Installs the hooks the mode chosen at load needs. */
 int cg_hooks_install(void);
 void cg_hooks_remove(void);
+
+/*
+ * Switches the mode, (un)registering the collapse_file redirection as the
+ * mode needs it.  0, or the error that kept the redirection from being
+ * registered (the mode is then unchanged).
+ */
+int cg_hooks_switch_mode(enum cg_mode mode);
+
+/* The probes and the redirection are registered (modes observe, guard). */
+bool cg_hooks_redirect_live(void);
 
 /* Calls the probes could not follow to their return (kretprobe nmissed). */
 unsigned long cg_hooks_missed(void);

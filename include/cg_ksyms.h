@@ -75,6 +75,10 @@ struct cg_ksyms {
 	/* mm/memcontrol.c */
 	typeof(&__mem_cgroup_uncharge) mem_cgroup_uncharge;
 
+	/* kernel/trace/ftrace.c: the kernel.ftrace_enabled sysctl, read only */
+	int *ftrace_enabled;
+	int (*ftrace_is_dead)(void);
+
 	/* kernel/kallsyms.c */
 	typeof(&kallsyms_lookup_size_offset) kallsyms_lookup_size_offset;
 };

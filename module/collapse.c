@@ -6,6 +6,9 @@
  * rollback path, ac492b9c70ca skip shmem with armed userfaultfd, a2e17cc2efc7
  * maintain the page cache uptodate flag):
  *
+ *   0. refuse at once, before any work, a call the guard cannot handle (not
+ *      shmem, not aligned) and a range a MISSING-mode userfaultfd already
+ *      maps (collapse_uffd.c);
  *   1. allocate and charge the huge page; lock it, set its index and mapping;
  *   2. scan the range: lock, isolate and unmap every present page (swapping
  *      in as needed), only counting the holes (collapse_isolate.c);
@@ -19,19 +22,27 @@
  *      or roll back: return the pages, untouched, to the LRU.
  *
  * Present pages stay in the page cache, locked, until step 4 replaces them,
- * so nobody can observe a hole or a half-built huge page.  Results are 6.1
- * codes; the finer reasons are counted in the statistics.
+ * so nobody can observe a half-built huge page, and a concurrent truncation
+ * or hole punch waits for them.  A reader that runs during the scan sees the
+ * holes as holes; from the sealed section on, none sees a hole that the
+ * collapse then fills.  Results are 6.1 codes; the finer reasons are counted
+ * in the statistics.
  */
 #include <linux/highmem.h>
 #include <linux/memcontrol.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
+#include <linux/shmem_fs.h>
 #include <linux/swap.h>
 #include "cg_collapse.h"
 #include "cg_ksyms.h"
 #include "cg_stats.h"
 
-/* Step 1: the new huge page, locked, and owned by the range. */
+/*
+ * Step 1: the new huge page, locked, and owned by the range.
+ * Context: process context, no locks held; may sleep (reclaim).
+ * Return: a scan result (SCAN_ALLOC_HUGE_PAGE_FAIL, SCAN_CGROUP_CHARGE_FAIL).
+ */
 static int cg_alloc_hpage(struct cg_collapse *c)
 {
 	int result = cg_ksyms.alloc_charge_hpage(&c->hpage, c->mm, c->cc);
@@ -60,7 +71,10 @@ static void cg_free_hpage(struct cg_collapse *c)
 	c->hpage = NULL;
 }
 
-/* Step 3: the old pages are locked and unmapped, so they cannot change. */
+/*
+ * Step 3: the old pages are locked and unmapped, so they cannot change.
+ * Context: process context, no locks held.
+ */
 static void cg_copy_pages(struct cg_collapse *c)
 {
 	pgoff_t index = c->start;
@@ -92,7 +106,11 @@ static void cg_free_old_pages(struct cg_collapse *c)
 	}
 }
 
-/* Step 5, success: returns the result of mapping the huge page for @mm. */
+/*
+ * Step 5, success.  Context: the huge page and the old pages locked, no
+ * other locks held.  Return: the scan result of mapping the huge page for
+ * the caller's mm (cg_retract_page_tables()).
+ */
 static int cg_commit(struct cg_collapse *c)
 {
 	int result;
@@ -106,7 +124,10 @@ static int cg_commit(struct cg_collapse *c)
 	return result;
 }
 
-/* Step 5, failure: the old pages never left the page cache. */
+/*
+ * Step 5, failure: the old pages never left the page cache.
+ * Context: the listed pages locked and isolated, no other locks held.
+ */
 static void cg_rollback(struct cg_collapse *c)
 {
 	struct page *page, *tmp;
@@ -124,32 +145,99 @@ static void cg_rollback(struct cg_collapse *c)
 /* Counts the reasons of a refusal that 6.1 has no code for. */
 static void cg_count_refusal(int result)
 {
-	if (result == CG_SCAN_PAGE_FILLED)
-		cg_stats_inc(CG_GUARD_PAGE_FILLED);
-	else if (result == CG_SCAN_UFFD_MISSING)
-		cg_stats_inc(CG_GUARD_UFFD_VETOED);
-	else if (result == SCAN_STORE_FAILED)
+	static const enum cg_counter counter_of[] = {
+		[CG_SCAN_PAGE_FILLED - CG_SCAN_NR_RESULTS] = CG_GUARD_PAGE_FILLED,
+		[CG_SCAN_UFFD_MISSING - CG_SCAN_NR_RESULTS] = CG_GUARD_UFFD_VETOED,
+		[CG_SCAN_NOT_SHMEM - CG_SCAN_NR_RESULTS] = CG_GUARD_NOT_SHMEM,
+		[CG_SCAN_UNALIGNED - CG_SCAN_NR_RESULTS] = CG_GUARD_UNALIGNED,
+	};
+
+	if (result == SCAN_STORE_FAILED)
 		cg_stats_inc(CG_GUARD_STORE_FAILED);
+	else if (result >= CG_SCAN_NR_RESULTS &&
+		 result - CG_SCAN_NR_RESULTS < ARRAY_SIZE(counter_of))
+		cg_stats_inc(counter_of[result - CG_SCAN_NR_RESULTS]);
 }
 
 /*
- * 6.1's callers only know 6.1's codes; each reason of the guard's own is
- * returned as the code whose MADV_COLLAPSE errno is 6.4's for it:
- *  - a filled hole as SCAN_PAGE_LOCK: EAGAIN, as 6.4's SCAN_PAGE_FILLED.
- *    6.4 then stops MADV_COLLAPSE; 6.1 has no EAGAIN code that stops, so
- *    it goes on with the next PMD;
- *  - a userfaultfd veto as SCAN_EXCEED_NONE_PTE, as on 6.4: EINVAL (6.6
- *    and later report it as EBUSY).
+ * 6.1's callers only know 6.1's codes.  Each reason of the guard's own is
+ * returned as the 6.1 code that 6.1's madvise_collapse_errno() turns into
+ * the errno current upstream (6.12's madvise_collapse_errno()) gives for
+ * the same reason, and that stops MADV_COLLAPSE where upstream stops:
+ *  - a filled hole: SCAN_PAGE_LOCK, EAGAIN, as SCAN_PAGE_FILLED.  Upstream
+ *    stops MADV_COLLAPSE there; 6.1 has no EAGAIN code that stops, so it
+ *    goes on with the next PMD;
+ *  - a userfaultfd veto: SCAN_CGROUP_CHARGE_FAIL, EBUSY, as upstream's
+ *    SCAN_EXCEED_NONE_PTE since 6.6 (6.4 said EINVAL); both stop;
+ *  - not shmem, or not aligned: SCAN_FAIL, EINVAL (upstream never calls
+ *    collapse_file() for them since 6.14; before, it hit a VM_BUG_ON).
  */
 static int cg_result_for_caller(int result)
 {
-	if (result == CG_SCAN_PAGE_FILLED)
+	switch (result) {
+	case CG_SCAN_PAGE_FILLED:
 		return SCAN_PAGE_LOCK;
-	if (result == CG_SCAN_UFFD_MISSING)
-		return SCAN_EXCEED_NONE_PTE;
-	return result;
+	case CG_SCAN_UFFD_MISSING:
+		return SCAN_CGROUP_CHARGE_FAIL;
+	case CG_SCAN_NOT_SHMEM:
+	case CG_SCAN_UNALIGNED:
+		return SCAN_FAIL;
+	default:
+		return result;
+	}
 }
 
+/*
+ * Refusals that cost nothing: a call the guard cannot handle, and a range
+ * that a MISSING-mode userfaultfd already maps (checked again, as the
+ * authority, in the sealed section).
+ */
+static int cg_refuse_early(struct cg_collapse *c, struct file *file)
+{
+	if (!shmem_file(file))
+		return CG_SCAN_NOT_SHMEM;
+	if (!IS_ALIGNED(c->start, HPAGE_PMD_NR))
+		return CG_SCAN_UNALIGNED;
+	if (cg_uffd_missing_mapped_unlocked(c)) {
+		cg_stats_inc(CG_GUARD_UFFD_VETOED_EARLY);
+		return CG_SCAN_UFFD_MISSING;
+	}
+	return SCAN_SUCCEED;
+}
+
+/* Phases 2 to 5, with the huge page allocated. */
+static int cg_collapse_range(struct cg_collapse *c)
+{
+	int result = cg_reserve_slots(c);
+
+	if (result == SCAN_SUCCEED)
+		result = cg_isolate_range(c);
+	/* flush the TLBs of the batched unmaps, before copying or undoing */
+	cg_ksyms.try_to_unmap_flush();
+
+	if (result == SCAN_SUCCEED) {
+		cg_copy_pages(c);
+		result = cg_seal_and_store(c);
+	}
+	if (result != SCAN_SUCCEED) {
+		cg_rollback(c);
+		return result;
+	}
+	cg_stats_inc(CG_GUARD_SUCCEEDED);
+	return cg_commit(c);
+}
+
+/**
+ * cg_collapse_file() - the guarded collapse_file()
+ * @mm:    the mm the collapse is for (its mmap lock is not held)
+ * @addr:  the address of the range in @mm
+ * @file:  the file mapped there
+ * @start: the first page-cache index of the range
+ * @cc:    the caller's collapse_control
+ *
+ * Context: process context, no locks held; sleeps.
+ * Return: a 6.1 scan result (enum scan_result).
+ */
 int cg_collapse_file(struct mm_struct *mm, unsigned long addr,
 		     struct file *file, pgoff_t start,
 		     struct collapse_control *cc)
@@ -167,30 +255,14 @@ int cg_collapse_file(struct mm_struct *mm, unsigned long addr,
 	};
 	int result;
 
-	VM_WARN_ON_ONCE(start & (HPAGE_PMD_NR - 1));
+	might_sleep();
 	cg_stats_inc(CG_GUARD_CALLS);
 
-	result = cg_alloc_hpage(&c);
-	if (result != SCAN_SUCCEED)
-		goto out;
-
-	result = cg_reserve_slots(&c);
+	result = cg_refuse_early(&c, file);
 	if (result == SCAN_SUCCEED)
-		result = cg_isolate_range(&c);
-	/* flush the TLBs of the batched unmaps, before copying or undoing */
-	cg_ksyms.try_to_unmap_flush();
-
-	if (result == SCAN_SUCCEED) {
-		cg_copy_pages(&c);
-		result = cg_seal_and_store(&c);
-	}
-	if (result == SCAN_SUCCEED) {
-		cg_stats_inc(CG_GUARD_SUCCEEDED);
-		result = cg_commit(&c);
-	} else {
-		cg_rollback(&c);
-	}
-out:
+		result = cg_alloc_hpage(&c);
+	if (result == SCAN_SUCCEED)
+		result = cg_collapse_range(&c);
 	cg_free_hpage(&c);
 	cg_count_refusal(result);
 	return cg_result_for_caller(result);

@@ -7,9 +7,9 @@
  * cache.  Holes are only counted: nothing is stored in them here (6.4,
  * ac492b9c70ca), so a failed collapse never leaves a filled hole behind.
  *
- * The xarray lock is taken per index and the cursor re-positioned each
- * time: an xa_state kept across an unlock can point into a freed node.
+ * The xarray lock is held across runs of holes (see cg_isolate_range()).
  */
+#include <linux/lockdep.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
 #include <linux/rmap.h>
@@ -18,7 +18,11 @@
 #include "cg_collapse.h"
 #include "cg_ksyms.h"
 
-/* Preallocates the xarray nodes of the range, as 6.1 does. */
+/*
+ * Preallocates the xarray nodes of the range, as 6.1 does.
+ * Context: process context, no locks held; may sleep.
+ * Return: SCAN_SUCCEED, or SCAN_FAIL if memory ran out.
+ */
 int cg_reserve_slots(struct cg_collapse *c)
 {
 	struct xa_state *xas = c->xas;
@@ -55,42 +59,35 @@ static int cg_swapin_page(struct cg_collapse *c, pgoff_t index,
 }
 
 /*
- * Scans @index: a hole is counted (*@pagep NULL); a page, swapped in first
- * if needed, comes back locked and pinned.  An empty range is truncated.
+ * A hole at @index, met with the xarray lock held: counted.  A range with
+ * nothing in it at all was truncated or punched: the collapse stops.
  */
-static int cg_scan_index(struct cg_collapse *c, pgoff_t index,
-			 struct page **pagep)
+static int cg_scan_hole_locked(struct cg_collapse *c, pgoff_t index)
 {
-	struct xa_state *xas = c->xas;
-	struct page *page;
+	lockdep_assert_held(&c->mapping->i_pages.xa_lock);
+	if (index == c->start && !xas_next_entry(c->xas, c->end - 1))
+		return SCAN_TRUNCATED;
+	c->nr_none++;
+	return SCAN_SUCCEED;
+}
 
+/*
+ * Takes hold of the entry @entry found at @index: a page comes back locked
+ * and pinned in *@pagep; a swapped-out or not-uptodate (fallocated) entry
+ * leaves *@pagep NULL, to be brought in unlocked.
+ */
+static int cg_grab_entry_locked(struct cg_collapse *c, void *entry,
+				struct page **pagep)
+{
+	struct page *page = entry;
+
+	lockdep_assert_held(&c->mapping->i_pages.xa_lock);
 	*pagep = NULL;
-	xas_lock_irq(xas);
-	cg_xas_seek(xas, index);
-	page = xas_load(xas);
-
-	if (!page) {
-		/* the range was truncated or punched empty: stop */
-		if (index == c->start && !xas_next_entry(xas, c->end - 1)) {
-			xas_unlock_irq(xas);
-			return SCAN_TRUNCATED;
-		}
-		xas_unlock_irq(xas);
-		c->nr_none++;
+	if (xa_is_value(entry) || !PageUptodate(page))
 		return SCAN_SUCCEED;
-	}
-
-	if (xa_is_value(page) || !PageUptodate(page)) {
-		xas_unlock_irq(xas);
-		return cg_swapin_page(c, index, pagep);
-	}
-
-	if (!trylock_page(page)) {
-		xas_unlock_irq(xas);
+	if (!trylock_page(page))
 		return SCAN_PAGE_LOCK;
-	}
 	get_page(page);
-	xas_unlock_irq(xas);
 	*pagep = page;
 	return SCAN_SUCCEED;
 }
@@ -125,6 +122,7 @@ static int cg_isolate_page(struct cg_collapse *c, struct page *page,
 	struct folio *folio = page_folio(page);
 	struct xa_state *xas = c->xas;
 
+	VM_WARN_ON_ONCE_PAGE(!PageLocked(page), page);
 	if (cg_ksyms.folio_isolate_lru(folio))
 		return SCAN_DEL_PAGE_LRU;
 
@@ -155,15 +153,21 @@ static int cg_isolate_page(struct cg_collapse *c, struct page *page,
 	return SCAN_SUCCEED;
 }
 
-static int cg_isolate_index(struct cg_collapse *c, pgoff_t index)
+/*
+ * The present entry at @index, found under the xarray lock, which the
+ * caller has dropped: locked (swapped in first if needed), checked, isolated
+ * and unmapped, or let go.
+ */
+static int cg_isolate_entry(struct cg_collapse *c, pgoff_t index,
+			    struct page *page)
 {
-	struct page *page;
 	int result;
 
-	result = cg_scan_index(c, index, &page);
-	if (result != SCAN_SUCCEED || !page)
-		return result;
-
+	if (!page) {
+		result = cg_swapin_page(c, index, &page);
+		if (result != SCAN_SUCCEED)
+			return result;
+	}
 	result = cg_check_page(c, page);
 	if (result == SCAN_SUCCEED)
 		result = cg_isolate_page(c, page, index);
@@ -174,15 +178,53 @@ static int cg_isolate_index(struct cg_collapse *c, pgoff_t index)
 	return result;
 }
 
+/**
+ * cg_isolate_range() - step 2: scan the range, isolate its present pages
+ * @c: the collapse, with the range's xarray nodes reserved
+ *
+ * The xarray lock is held across every run of holes and dropped only to
+ * bring in a present page, which is then locked before anything else is
+ * looked at (as upstream's collapse_file() since 6.4).  From the first index
+ * to the seal, the range is thus always either under the lock or pinned by
+ * a locked page of ours that a truncation or hole punch must wait for: one
+ * cannot empty the range behind the scan's back, and a range found with no
+ * page at all is given up as truncated.  After each unlock the cursor is
+ * re-positioned: an xa_state kept across an unlock can point into a freed
+ * node.
+ *
+ * Context: process context, no locks held; sleeps.
+ * Return: SCAN_SUCCEED with the present pages locked, isolated and listed in
+ * index order, and the holes counted in nr_none; or why not (the pages
+ * already isolated stay listed, for the rollback).
+ */
 int cg_isolate_range(struct cg_collapse *c)
 {
+	struct xa_state *xas = c->xas;
+	int result = SCAN_SUCCEED;
 	pgoff_t index;
-	int result;
 
+	xas_lock_irq(xas);
 	for (index = c->start; index < c->end; index++) {
-		result = cg_isolate_index(c, index);
+		struct page *page;
+		void *entry;
+
+		cg_xas_seek(xas, index);
+		entry = xas_load(xas);
+		if (!entry) {
+			result = cg_scan_hole_locked(c, index);
+			if (result != SCAN_SUCCEED)
+				break;
+			continue;
+		}
+		result = cg_grab_entry_locked(c, entry, &page);
 		if (result != SCAN_SUCCEED)
-			return result;
+			break;
+		xas_unlock_irq(xas);
+		result = cg_isolate_entry(c, index, page);
+		xas_lock_irq(xas);
+		if (result != SCAN_SUCCEED)
+			break;
 	}
-	return SCAN_SUCCEED;
+	xas_unlock_irq(xas);
+	return result;
 }

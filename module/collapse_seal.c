@@ -7,7 +7,10 @@
  * lock with irqs off:
  *   - every hole of the range gets XA_RETRY_ENTRY.  Lock-free readers
  *     (faults, read, lseek SEEK_HOLE/SEEK_DATA, mincore) that meet one spin
- *     until the section ends, so no one observes a hole that is then filled;
+ *     until the section ends, so none observes, from the seal on, a hole
+ *     that is then filled.  One that looked before the seal (a read or a
+ *     SEEK_HOLE during the scan) did see a hole; only a MISSING-mode
+ *     userfaultfd was promised an event for it, and that is checked next;
  *   - if the holes found are not the holes scanned, one was filled: give up;
  *   - if any VMA mapping the range has a MISSING-mode userfaultfd, give up:
  *     its owner may have seen a hole and expects a missing-page event.
@@ -18,11 +21,11 @@
  * Giving up turns every retry entry back into a hole before unlocking.
  */
 #include <linux/fs.h>
+#include <linux/lockdep.h>
 #include <linux/mm.h>
 #include <linux/page_ref.h>
 #include <linux/pagemap.h>
 #include <linux/shmem_fs.h>
-#include <linux/userfaultfd_k.h>
 #include <linux/vmstat.h>
 #include "cg_collapse.h"
 #include "cg_ksyms.h"
@@ -39,6 +42,7 @@ static int cg_seal_holes(struct cg_collapse *c)
 	struct xa_state *xas = c->xas;
 	pgoff_t index;
 
+	lockdep_assert_held(&c->mapping->i_pages.xa_lock);
 	for (index = c->start; index < c->end; index++) {
 		cg_xas_seek(xas, index);
 		if (xas_load(xas))
@@ -58,6 +62,7 @@ static void cg_unseal_holes(struct cg_collapse *c)
 	struct xa_state *xas = c->xas;
 	pgoff_t index;
 
+	lockdep_assert_held(&c->mapping->i_pages.xa_lock);
 	for (index = c->start; index < c->end && c->nr_sealed; index++) {
 		cg_xas_seek(xas, index);
 		if (xas_load(xas) != XA_RETRY_ENTRY)
@@ -70,8 +75,7 @@ static void cg_unseal_holes(struct cg_collapse *c)
 
 static int cg_check_uffd_missing(struct cg_collapse *c)
 {
-	struct vm_area_struct *vma;
-
+	lockdep_assert_held(&c->mapping->i_pages.xa_lock);
 	/*
 	 * A fault that could observe a hole runs under the mmap lock, which
 	 * it took after UFFDIO_REGISTER set VM_UFFD_MISSING and released the
@@ -83,11 +87,7 @@ static int cg_check_uffd_missing(struct cg_collapse *c)
 	 * flag.  (6.4 relies on the xarray lock alone here.)
 	 */
 	smp_mb();
-	cg_for_each_vma_mapping(vma, c->mapping, c->start, c->end - 1) {
-		if (userfaultfd_missing(vma))
-			return CG_SCAN_UFFD_MISSING;
-	}
-	return SCAN_SUCCEED;
+	return cg_uffd_missing_mapped(c) ? CG_SCAN_UFFD_MISSING : SCAN_SUCCEED;
 }
 
 /* Ready to be found in the page cache: up to date, one reference a page. */
@@ -118,6 +118,7 @@ static int cg_store_hpage(struct cg_collapse *c)
 {
 	struct xa_state *xas = c->xas;
 
+	lockdep_assert_held(&c->mapping->i_pages.xa_lock);
 	cg_prepare_hpage(c);
 	xas_set_order(xas, c->start, HPAGE_PMD_ORDER);
 	xas_store(xas, c->hpage);
@@ -136,7 +137,10 @@ static int cg_store_hpage(struct cg_collapse *c)
  */
 static int cg_seal_range(struct cg_collapse *c)
 {
-	int result = cg_seal_holes(c);
+	int result;
+
+	lockdep_assert_held_read(&c->mapping->i_mmap_rwsem);
+	result = cg_seal_holes(c);
 
 	if (result == SCAN_SUCCEED)
 		result = cg_check_uffd_missing(c);
@@ -152,19 +156,38 @@ static int cg_seal_range(struct cg_collapse *c)
  */
 static bool cg_charge_holes_locked(struct cg_collapse *c)
 {
+	lockdep_assert_held(&c->mapping->i_pages.xa_lock);
 	return cg_ksyms.shmem_charge(c->mapping->host, c->nr_none);
 }
 
 static void cg_uncharge_nrpages_locked(struct cg_collapse *c)
 {
+	lockdep_assert_held(&c->mapping->i_pages.xa_lock);
 	c->mapping->nrpages -= c->nr_none;
 }
 
+/**
+ * cg_seal_and_store() - step 4: seal the holes, check, store the huge page
+ * @c: the collapse, its present pages isolated and copied into @c->hpage
+ *
+ * Context: process context, no locks held; takes i_mmap_rwsem (read) and
+ * the xarray lock (irqs off) for one section.
+ * Return: SCAN_SUCCEED with the huge page in the page cache over the range
+ * and the holes charged; or why not, with the range as it was.
+ */
 int cg_seal_and_store(struct cg_collapse *c)
 {
 	struct xa_state *xas = c->xas;
 	int result = SCAN_SUCCEED;
 	bool charged = false;
+
+	/*
+	 * Only a locked page of ours keeps a truncation from emptying the
+	 * range before we lock it (cg_isolate_range() never lets one through
+	 * without; this states the contract).
+	 */
+	if (list_empty(&c->pagelist))
+		return SCAN_TRUNCATED;
 
 	if (c->nr_none)
 		i_mmap_lock_read(c->mapping);

@@ -13,6 +13,21 @@
  * the guarded implementation when the mode is "guard".  The stock function
  * then never runs for that call.
  *
+ * Both are registered while the mode is "observe" or "guard", and only then:
+ *  - the redirection is FTRACE_OPS_FL_PERMANENT, as livepatch's: while it
+ *    is registered, "sysctl kernel.ftrace_enabled=0" fails with EBUSY
+ *    instead of silently turning it and the probes into NOPs, and it cannot
+ *    be registered while that sysctl is 0 (the switch, or the load, fails
+ *    and says why);
+ *  - the module holds a reference on itself, as a livepatch module does
+ *    while its patch is enabled: "rmmod" fails with EBUSY until the mode is
+ *    "off".  The reference is dropped only once the hooks are removed; if
+ *    ftrace was torn down under us (ftrace_kill() after an ftrace bug), the
+ *    redirection cannot be removed and its call site may still enter our
+ *    handler, so the module stays pinned for good and says so once;
+ *  - in "off" nothing of the module is hooked: a livepatch may take
+ *    collapse_file(), and the ftrace_enabled sysctl may be changed.
+ *
  * Unloading: unregister_ftrace_function() returns once no CPU can be in the
  * handler, so after it no call enters the module's collapse_file.  Calls that
  * entered are counted in cg_inflight; exit waits for them to return, then for
@@ -25,6 +40,9 @@
 #include <linux/atomic.h>
 #include <linux/ftrace.h>
 #include <linux/kprobes.h>
+#include <linux/lockdep.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/wait_bit.h>
 #include "cg_collapse.h"
@@ -43,6 +61,11 @@ struct cg_probe {
 };
 
 static atomic_t cg_inflight = ATOMIC_INIT(0);
+
+/* Serialises mode switches with the (un)registration of the redirection. */
+static DEFINE_MUTEX(cg_switch_mutex);
+static bool cg_hooks_attached;
+static bool cg_pinned_for_good;
 
 static int cg_probe_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
@@ -100,8 +123,30 @@ static void notrace cg_redirect(unsigned long ip, unsigned long parent_ip,
 
 static struct ftrace_ops cg_redirect_ops = {
 	.func = cg_redirect,
-	.flags = FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_IPMODIFY,
+	.flags = FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_IPMODIFY |
+		 FTRACE_OPS_FL_PERMANENT,
 };
+
+/* Why an ftrace_ops of ours cannot be registered, in one line. */
+static void cg_report_ftrace_error(const char *what, int ret, bool permanent_only)
+{
+	if (ret == -EBUSY && (permanent_only || !READ_ONCE(*cg_ksyms.ftrace_enabled)))
+		pr_err("cannot %s: kernel.ftrace_enabled is 0 (set it to 1 first)\n", what);
+	else if (ret == -EBUSY)
+		pr_err("cannot %s: another IPMODIFY ftrace user (a livepatch?) owns collapse_file\n",
+		       what);
+	else if (ret == -ENODEV)
+		pr_err("cannot %s: ftrace is shut down (after an ftrace bug)\n", what);
+	else
+		pr_err("cannot %s: %d\n", what, ret);
+}
+
+/*
+ * Missed calls of the probes' earlier registrations: each registration
+ * starts from a zeroed kretprobe, since unregistering leaves it marked
+ * disabled and a re-registered probe would keep that mark and never fire.
+ */
+static unsigned long cg_probes_missed_before;
 
 static int cg_probes_register(void)
 {
@@ -111,6 +156,7 @@ static int cg_probes_register(void)
 	for (i = 0; i < CG_PATH_COUNT; i++) {
 		struct kretprobe *krp = &cg_probes[i].krp;
 
+		memset(krp, 0, sizeof(*krp));
 		krp->kp.addr = *cg_probes[i].target;
 		krp->entry_handler = cg_probe_entry;
 		krp->handler = cg_probe_return;
@@ -119,8 +165,18 @@ static int cg_probes_register(void)
 	}
 	ret = register_kretprobes(krps, CG_PATH_COUNT);
 	if (ret)
-		pr_err("cannot probe the collapse functions: %d\n", ret);
+		cg_report_ftrace_error("probe the collapse functions", ret, false);
 	return ret;
+}
+
+static unsigned long cg_probes_missed(void)
+{
+	unsigned long missed = 0;
+	int i;
+
+	for (i = 0; i < CG_PATH_COUNT; i++)
+		missed += cg_probes[i].krp.nmissed + cg_probes[i].krp.kp.nmissed;
+	return missed;
 }
 
 static void cg_probes_unregister(void)
@@ -131,9 +187,140 @@ static void cg_probes_unregister(void)
 	for (i = 0; i < CG_PATH_COUNT; i++)
 		krps[i] = &cg_probes[i].krp;
 	unregister_kretprobes(krps, CG_PATH_COUNT);
+	cg_probes_missed_before += cg_probes_missed();
 }
 
-static int cg_redirect_register(void)
+static void notrace cg_nop(unsigned long ip, unsigned long parent_ip,
+			   struct ftrace_ops *ops, struct ftrace_regs *fregs)
+{
+}
+
+/*
+ * Held while the module loads: a PERMANENT ops (no IPMODIFY, so it does not
+ * compete with a livepatch) that keeps kernel.ftrace_enabled at 1 while the
+ * load uses kprobes, and that cannot be registered while it is 0.  On 6.1,
+ * kprobes on ftrace registered or removed while ftrace_enabled is 0 leave
+ * ftrace's records unbalanced, and a later removal trips an FTRACE_WARN_ON
+ * that shuts ftrace down: nothing of ours touches ftrace while it is 0.
+ */
+static struct ftrace_ops cg_load_ops = {
+	.func = cg_nop,
+	.flags = FTRACE_OPS_FL_PERMANENT,
+};
+
+int cg_hooks_hold_ftrace(void)
+{
+	static unsigned char name[] = "collapse_file";
+	int ret;
+
+	ret = ftrace_set_filter(&cg_load_ops, name, sizeof(name) - 1, 1);
+	if (ret) {
+		pr_err("cannot trace collapse_file: %d\n", ret);
+		return ret;
+	}
+	ret = register_ftrace_function(&cg_load_ops);
+	if (ret) {
+		cg_report_ftrace_error("load", ret, true);
+		ftrace_free_filter(&cg_load_ops);
+	}
+	return ret;
+}
+
+void cg_hooks_release_ftrace(void)
+{
+	if (unregister_ftrace_function(&cg_load_ops)) {
+		/* ftrace died while we loaded: its call site may still enter us */
+		__module_get(THIS_MODULE);
+		pr_warn("ftrace was shut down while loading: the module stays loaded for good\n");
+		return;
+	}
+	ftrace_free_filter(&cg_load_ops);
+}
+
+/*
+ * Registers the redirection, then the probes (the PERMANENT redirection
+ * keeps ftrace enabled for them), and pins the module while they are there.
+ */
+static int cg_hooks_attach(void)
+{
+	int ret;
+
+	lockdep_assert_held(&cg_switch_mutex);
+	ret = register_ftrace_function(&cg_redirect_ops);
+	if (ret) {
+		cg_report_ftrace_error("redirect collapse_file", ret, false);
+		return ret;
+	}
+	ret = cg_probes_register();
+	if (ret) {
+		unregister_ftrace_function(&cg_redirect_ops);
+		return ret;
+	}
+	__module_get(THIS_MODULE);
+	cg_hooks_attached = true;
+	return 0;
+}
+
+/*
+ * Removes the probes, then the redirection, and unpins the module.  If
+ * ftrace is dead, the redirection cannot be removed and its call site may
+ * still enter our handler (and removing the probes would only warn): all
+ * stays as it is and the module stays pinned, for good.
+ */
+static void cg_hooks_detach(void)
+{
+	lockdep_assert_held(&cg_switch_mutex);
+	if (!cg_ksyms.ftrace_is_dead()) {
+		cg_probes_unregister();
+		if (!unregister_ftrace_function(&cg_redirect_ops)) {
+			cg_hooks_attached = false;
+			module_put(THIS_MODULE);
+			return;
+		}
+	}
+	if (!cg_pinned_for_good)
+		pr_warn("cannot remove the collapse_file redirection: ftrace was shut down under it, so the module stays loaded for good\n");
+	cg_pinned_for_good = true;
+}
+
+static bool cg_mode_needs_hooks(enum cg_mode mode)
+{
+	return mode != CG_MODE_OFF;
+}
+
+static int cg_switch_mode_locked(enum cg_mode mode)
+{
+	int ret;
+
+	lockdep_assert_held(&cg_switch_mutex);
+	if (cg_mode_needs_hooks(mode) && !cg_hooks_attached) {
+		ret = cg_hooks_attach();
+		if (ret)
+			return ret;
+	}
+	/* each call reads the mode once: the hooks exist before it says so */
+	cg_mode_set(mode);
+	if (!cg_mode_needs_hooks(mode) && cg_hooks_attached && !cg_pinned_for_good)
+		cg_hooks_detach();
+	return 0;
+}
+
+int cg_hooks_switch_mode(enum cg_mode mode)
+{
+	int ret;
+
+	mutex_lock(&cg_switch_mutex);
+	ret = cg_switch_mode_locked(mode);
+	mutex_unlock(&cg_switch_mutex);
+	return ret;
+}
+
+bool cg_hooks_redirect_live(void)
+{
+	return READ_ONCE(cg_hooks_attached);
+}
+
+int cg_hooks_install(void)
 {
 	unsigned long ip = (unsigned long)cg_ksyms.collapse_file;
 	int ret;
@@ -143,49 +330,30 @@ static int cg_redirect_register(void)
 		pr_err("cannot trace collapse_file: %d\n", ret);
 		return ret;
 	}
-	ret = register_ftrace_function(&cg_redirect_ops);
-	if (ret) {
-		/* -EBUSY: another IPMODIFY user, e.g. a livepatch, owns it */
-		pr_err("cannot redirect collapse_file: %d\n", ret);
-		ftrace_set_filter_ip(&cg_redirect_ops, ip, 1, 0);
-	}
+	ret = cg_hooks_switch_mode(cg_mode_get());
+	if (ret)
+		ftrace_free_filter(&cg_redirect_ops);
 	return ret;
 }
 
-static void cg_redirect_unregister(void)
-{
-	unregister_ftrace_function(&cg_redirect_ops);
-	ftrace_set_filter_ip(&cg_redirect_ops,
-			     (unsigned long)cg_ksyms.collapse_file, 1, 0);
-	wait_var_event(&cg_inflight, !atomic_read(&cg_inflight));
-	synchronize_rcu_tasks();
-}
-
-int cg_hooks_install(void)
-{
-	int ret = cg_probes_register();
-
-	if (ret)
-		return ret;
-	ret = cg_redirect_register();
-	if (ret)
-		cg_probes_unregister();
-	return ret;
-}
-
+/* Called with the mode "off" (else the module is pinned), or from init. */
 void cg_hooks_remove(void)
 {
-	cg_redirect_unregister();
-	cg_probes_unregister();
+	cg_hooks_switch_mode(CG_MODE_OFF);
+	ftrace_free_filter(&cg_redirect_ops);
+	wait_var_event(&cg_inflight, !atomic_read(&cg_inflight));
+	synchronize_rcu_tasks();
 }
 
 /* Out of instances (krp), or entered while another kprobe ran (kp). */
 unsigned long cg_hooks_missed(void)
 {
-	unsigned long missed = 0;
-	int i;
+	unsigned long missed;
 
-	for (i = 0; i < CG_PATH_COUNT; i++)
-		missed += cg_probes[i].krp.nmissed + cg_probes[i].krp.kp.nmissed;
+	mutex_lock(&cg_switch_mutex);
+	missed = cg_probes_missed_before;
+	if (cg_hooks_attached)
+		missed += cg_probes_missed();
+	mutex_unlock(&cg_switch_mutex);
 	return missed;
 }

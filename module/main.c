@@ -14,11 +14,15 @@
  *   cat /sys/kernel/debug/collapse_guard/mode             off observe [guard]
  *   echo observe > /sys/kernel/debug/collapse_guard/mode
  *   cat /sys/kernel/debug/collapse_guard/stats
+ *   echo off > /sys/kernel/debug/collapse_guard/mode      (unpins the module)
  *   rmmod collapse_guard
  *
- * A kernel it does not support (a missing or ambiguous symbol, khugepaged
- * types that differ from 6.1's, collapse_file already taken by a livepatch)
- * is refused at load with one line in the kernel log naming the reason.
+ * In observe and guard the module holds collapse_file() (as a livepatch
+ * does): rmmod and "sysctl kernel.ftrace_enabled=0" fail with EBUSY until
+ * the mode is off.  A kernel it does not support (a missing or ambiguous
+ * symbol, khugepaged types that differ from 6.1's, collapse_file already
+ * taken by a livepatch, ftrace disabled) is refused at load with one line in
+ * the kernel log naming the reason.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -29,7 +33,8 @@
 #include "cg_layout.h"
 #include "cg_mode.h"
 
-static int __init cg_init(void)
+/* Everything the load does while ftrace is held enabled. */
+static int __init cg_init_hooked(void)
 {
 	int ret;
 
@@ -43,10 +48,22 @@ static int __init cg_init(void)
 	if (ret)
 		return ret;
 	ret = cg_debugfs_init();
-	if (ret) {
+	if (ret)
 		cg_hooks_remove();
+	return ret;
+}
+
+static int __init cg_init(void)
+{
+	int ret;
+
+	ret = cg_hooks_hold_ftrace();
+	if (ret)
 		return ret;
-	}
+	ret = cg_init_hooked();
+	cg_hooks_release_ftrace();
+	if (ret)
+		return ret;
 	pr_info("loaded, mode %s\n", cg_mode_name(cg_mode_get()));
 	return 0;
 }

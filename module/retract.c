@@ -12,6 +12,7 @@
  * the huge page by PMD.  Mappings that cannot be locked now are left to
  * khugepaged.  The result is the one for the caller's (mm, addr).
  */
+#include <linux/lockdep.h>
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
 #include <linux/userfaultfd_k.h>
@@ -24,6 +25,7 @@ static int cg_retract_locked(struct cg_collapse *c, struct vm_area_struct *vma,
 {
 	struct mm_struct *mm = vma->vm_mm;
 
+	mmap_assert_write_locked(mm);
 	/* anon_vma may have appeared under the mmap lock for read */
 	if (vma->anon_vma)
 		return SCAN_PAGE_ANON;
@@ -49,6 +51,7 @@ static int cg_retract_vma(struct cg_collapse *c, struct vm_area_struct *vma,
 	pmd_t *pmd;
 	int result;
 
+	lockdep_assert_held_write(&c->mapping->i_mmap_rwsem);
 	*is_target = false;
 	/* MAP_PRIVATE and written to: likely split again, not worth it */
 	if (READ_ONCE(vma->anon_vma))
@@ -74,6 +77,16 @@ static int cg_retract_vma(struct cg_collapse *c, struct vm_area_struct *vma,
 	return SCAN_PTE_MAPPED_HUGEPAGE;
 }
 
+/**
+ * cg_retract_page_tables() - step 5: let every mapping fault the huge page
+ * @c: the committed collapse, its huge page still locked
+ *
+ * Context: process context; the huge page locked, no other locks held;
+ * takes i_mmap_rwsem for write and, with trylocks, mmap locks.
+ * Return: the scan result for the caller's own (mm, addr): SCAN_SUCCEED if
+ * it is now mapped by PMD, SCAN_PTE_MAPPED_HUGEPAGE if left for later, or
+ * why it could not be retracted.
+ */
 int cg_retract_page_tables(struct cg_collapse *c)
 {
 	int target_result = SCAN_FAIL;

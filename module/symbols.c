@@ -45,9 +45,10 @@ static const struct cg_ksym_entry cg_ksym_table[] = {
 	CG_KSYM(vma_interval_tree_iter_first, "vma_interval_tree_iter_first"),
 	CG_KSYM(vma_interval_tree_iter_next, "vma_interval_tree_iter_next"),
 	CG_KSYM(mem_cgroup_uncharge, "__mem_cgroup_uncharge"),
+	CG_KSYM(ftrace_enabled, "ftrace_enabled"),
+	CG_KSYM(ftrace_is_dead, "ftrace_is_dead"),
 	CG_KSYM(kallsyms_lookup_size_offset, "kallsyms_lookup_size_offset"),
 };
-
 
 static typeof(&kallsyms_lookup_name) cg_find_kallsyms_lookup_name(void)
 {

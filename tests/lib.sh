@@ -43,7 +43,10 @@ cg_load() {
 	insmod "$CG_KO" "$@" || fail "insmod $CG_KO $* failed"
 }
 
+# cg_unload: switch to off (in observe and guard the module pins itself:
+# rmmod alone fails with EBUSY), then rmmod.
 cg_unload() {
+	echo off >"$CG_DBG/mode" || fail "cannot set mode off before rmmod"
 	rmmod collapse_guard || fail "rmmod collapse_guard failed"
 }
 

@@ -1002,5 +1002,6 @@ void *cg_collapse_racer_thread(void *arg)
 	t0 = cg_now_ns();
 	c->ret = cg_collapse(c->addr, c->len, &c->err);
 	c->duration_ns = cg_now_ns() - t0;
+	c->start_ns = t0;
 	return NULL;
 }

@@ -263,6 +263,7 @@ struct cg_collapse_racer {
 	unsigned char *addr;
 	size_t len;
 	int ret, err;			/* cg_collapse() result and errno */
+	uint64_t start_ns;		/* cg_now_ns() when MADV_COLLAPSE began */
 	uint64_t duration_ns;		/* time MADV_COLLAPSE took */
 };
 /* Thread function: wait for the start, collapse once, record the result. */

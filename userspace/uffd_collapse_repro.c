@@ -17,8 +17,8 @@
  * On stock 6.1 MADV_COLLAPSE fills the hole behind userfaultfd's back: the
  * collapse succeeds, the hole is gone, no event arrives and the page reads
  * as zeros (--expect lost). With the fix (or collapse_guard in mode guard)
- * the collapse is refused, the hole stays, and the event arrives
- * (--expect guarded). MINOR and WP registrations do not block a collapse
+ * the collapse is refused, the hole stays, the event arrives, and every
+ * page of A and B that was mapped before stays mapped (--expect guarded). MINOR and WP registrations do not block a collapse
  * (--expect collapsed): B ends PMD-mapped, and A still reports minor / WP
  * faults on the collapsed page.
  *
@@ -43,8 +43,8 @@ static const char usage[] =
 	"  --via madvise|khugepaged    how B is collapsed (default madvise)\n"
 	"  --hole N                    page index of the hole, 0..511 (default 7)\n"
 	"  --expect guarded|lost|collapsed|any   what to assert (default any)\n"
-	"  --guard-errno NAME          errno of a refused MADV_COLLAPSE (default EINVAL;\n"
-	"                              Linux >= 6.6 reports EBUSY)\n"
+	"  --guard-errno NAME          errno of a refused MADV_COLLAPSE (default EBUSY,\n"
+	"                              as Linux >= 6.6; 6.4 and 6.5 report EINVAL)\n"
 	"  --wait-stat NAME            (khugepaged) also stop waiting when this\n"
 	"                              collapse_guard statistic moves\n"
 	"  --timeout S                 khugepaged deadline (default 60)\n"
@@ -76,6 +76,7 @@ struct opts {
 struct setup {
 	struct cg_twin t;	/* t.a: registered, t.b: collapsed */
 	int uffd;
+	long rss_a, rss_b;	/* Rss (kB) of A and B before the collapse */
 };
 
 /* What the collapse step observed. */
@@ -95,6 +96,7 @@ struct observation {
 	uint64_t value;
 	const char *page_state;	/* zero | uffd_copy | pattern | wp_value | other */
 	bool data_ok;		/* every written page still holds the pattern */
+	long rss_a, rss_b;	/* Rss (kB) of A and B after the collapse */
 };
 
 static struct opts parse_args(int argc, char **argv)
@@ -112,7 +114,7 @@ static struct opts parse_args(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = {
-		.hole = 7, .expect = EXPECT_ANY, .guard_errno = EINVAL,
+		.hole = 7, .expect = EXPECT_ANY, .guard_errno = EBUSY,
 		.timeout_s = 60, .event_timeout_s = 5,
 	};
 	int c;
@@ -177,14 +179,20 @@ static void fill_all_but_hole(const struct setup *s, size_t hole)
 		cg_setup_fail("B is PMD-mapped before the collapse (shmem_enabled always/force?)");
 }
 
-/* Map A's written pages and write-protect all of A through userfaultfd. */
-static void write_protect_a(const struct setup *s, size_t hole)
+/* Map A's written pages: a refused collapse must leave them mapped. */
+static void fault_in_a(const struct setup *s, size_t hole)
 {
 	size_t i;
 
 	for (i = 0; i < s->t.npages; i++)
 		if (i != hole)
 			(void)*(volatile unsigned char *)(s->t.a + i * CG_PAGE_SIZE);
+}
+
+/* Write-protect all of A (its written pages mapped) through userfaultfd. */
+static void write_protect_a(const struct setup *s, size_t hole)
+{
+	fault_in_a(s, hole);
 	if (cg_uffd_writeprotect(s->uffd, s->t.a, s->t.len, true))
 		cg_setup_fail_errno("UFFDIO_WRITEPROTECT");
 }
@@ -201,6 +209,10 @@ static struct setup build(const struct opts *o)
 		cg_setup_fail_errno("UFFDIO_REGISTER %s on A", mode_names[o->mode]);
 	if (o->mode == MODE_WP)
 		write_protect_a(&s, o->hole);
+	else if (o->mode == MODE_MISSING)
+		fault_in_a(&s, o->hole);
+	s.rss_a = cg_smaps_kb(s.t.a, "Rss");
+	s.rss_b = cg_smaps_kb(s.t.b, "Rss");
 	return s;
 }
 
@@ -342,6 +354,8 @@ static struct observation observe(const struct opts *o, const struct setup *s)
 {
 	struct observation obs = { .page_state = "none" };
 
+	obs.rss_a = cg_smaps_kb(s->t.a, "Rss");
+	obs.rss_b = cg_smaps_kb(s->t.b, "Rss");
 	obs.hole_intact = lseek(s->t.fd, 0, SEEK_HOLE) == (off_t)(o->hole * CG_PAGE_SIZE);
 	obs.pmd_kb = o->via == VIA_KHUGEPAGED && !obs.hole_intact ?
 		     wait_b_pmd_mapped(o, s) : cg_smaps_kb(s->t.b, "ShmemPmdMapped");
@@ -350,7 +364,8 @@ static struct observation observe(const struct opts *o, const struct setup *s)
 	return obs;
 }
 
-static void print_result(const struct opts *o, const struct collapse_result *c,
+static void print_result(const struct opts *o, const struct setup *s,
+			 const struct collapse_result *c,
 			 const struct observation *obs)
 {
 	printf("mode=%s via=%s hole=%zu probe_page=%zu\n", mode_names[o->mode],
@@ -363,6 +378,8 @@ static void print_result(const struct opts *o, const struct collapse_result *c,
 	       c->ret, cg_errno_name(c->err), obs->hole_intact, obs->event,
 	       obs->event_ok, (unsigned long long)obs->value, obs->page_state,
 	       obs->pmd_kb, obs->data_ok);
+	printf("rss_a_kb=%ld->%ld rss_b_kb=%ld->%ld\n", s->rss_a, obs->rss_a,
+	       s->rss_b, obs->rss_b);
 }
 
 static int check(bool ok, const char *what)
@@ -373,11 +390,14 @@ static int check(bool ok, const char *what)
 	return 1;
 }
 
-static int check_guarded(const struct opts *o, const struct collapse_result *c,
+static int check_guarded(const struct opts *o, const struct setup *s,
+			 const struct collapse_result *c,
 			 const struct observation *obs)
 {
 	int bad = 0;
 
+	bad += check(obs->rss_a == s->rss_a && obs->rss_b == s->rss_b,
+		     "the refused collapse unmapped pages (Rss of A or B changed)");
 	if (o->via == VIA_MADVISE) {
 		bad += check(c->ret == -1, "MADV_COLLAPSE should have been refused");
 		bad += check(c->ret == 0 || c->err == o->guard_errno,
@@ -430,14 +450,15 @@ static int check_collapsed(const struct opts *o, const struct collapse_result *c
 	return bad;
 }
 
-static int check_expectation(const struct opts *o, const struct collapse_result *c,
+static int check_expectation(const struct opts *o, const struct setup *s,
+			     const struct collapse_result *c,
 			     const struct observation *obs)
 {
 	int bad = check(obs->data_ok, "written pages changed");
 
 	bad += check(obs->probe_done, "the reader is stuck in a fault nobody reported");
 	switch (o->expect) {
-	case EXPECT_GUARDED: return bad + check_guarded(o, c, obs);
+	case EXPECT_GUARDED: return bad + check_guarded(o, s, c, obs);
 	case EXPECT_LOST: return bad + check_lost(o, c, obs);
 	case EXPECT_COLLAPSED: return bad + check_collapsed(o, c, obs);
 	case EXPECT_ANY:
@@ -459,6 +480,6 @@ int main(int argc, char **argv)
 	s = build(&o);
 	c = o.via == VIA_MADVISE ? collapse_madvise(&s) : collapse_khugepaged(&o, &s);
 	obs = observe(&o, &s);
-	print_result(&o, &c, &obs);
-	return check_expectation(&o, &c, &obs) ? CG_EXIT_FAIL : CG_EXIT_OK;
+	print_result(&o, &s, &c, &obs);
+	return check_expectation(&o, &s, &c, &obs) ? CG_EXIT_FAIL : CG_EXIT_OK;
 }

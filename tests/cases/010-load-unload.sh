@@ -25,8 +25,10 @@ expected_names() {
 			echo "${_path}_$_r"
 		done
 	done
-	for _n in guard_calls guard_succeeded guard_uffd_vetoed guard_page_filled \
-		guard_holes_sealed guard_store_failed guard_rollbacks probe_missed; do
+	for _n in guard_calls guard_succeeded guard_uffd_vetoed \
+		guard_uffd_vetoed_early guard_page_filled guard_holes_sealed \
+		guard_store_failed guard_rollbacks guard_refused_not_shmem \
+		guard_refused_unaligned probe_missed; do
 		echo "$_n"
 	done
 }

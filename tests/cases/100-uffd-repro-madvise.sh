@@ -5,9 +5,11 @@
 # The reproducer through MADV_COLLAPSE. Modes off and observe run the stock
 # 6.1 code: the collapse succeeds, the hole is gone, no missing-page event,
 # the page reads zeros (--expect lost). Mode guard: MADV_COLLAPSE fails with
-# EINVAL, the hole stays, touching it through the registered mapping raises
-# the event and the reader sees the UFFDIO_COPY data (--expect guarded), and
-# guard_uffd_vetoed counts each refusal.
+# EBUSY (current upstream's errno), before any page is isolated or unmapped
+# (the Rss of both mappings is unchanged, nothing sealed or rolled back), the
+# hole stays, touching it through the registered mapping raises the event
+# and the reader sees the UFFDIO_COPY data (--expect guarded), and
+# guard_uffd_vetoed and guard_uffd_vetoed_early count each refusal.
 set -eu
 # shellcheck source=tests/lib.sh
 . /opt/cg/tests/lib.sh
@@ -27,8 +29,9 @@ cg_set_mode guard
 for hole in 7 0 511 256; do
 	cg_stats_save s
 	run uffd_collapse_repro --hole "$hole" --expect guarded
-	expect_deltas s file_calls=1 file_exceed_none_pte=1 guard_calls=1 \
-		guard_uffd_vetoed=1 guard_succeeded=0
+	expect_deltas s file_calls=1 file_cgroup_charge_fail=1 guard_calls=1 \
+		guard_uffd_vetoed=1 guard_uffd_vetoed_early=1 guard_succeeded=0 \
+		guard_holes_sealed=0 guard_rollbacks=0
 done
 
 # The same kernel, back to stock behaviour: the bug is there again.

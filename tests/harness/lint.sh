@@ -44,7 +44,7 @@ checkpatch_tools() {
 
 # kernel_sources: the C sources of the module, not kbuild's generated ones.
 kernel_sources() {
-	(cd "$REPO" && find module include debugfs -maxdepth 2 -type f \
+	(cd "$REPO" && find module include debugfs tests/modules -maxdepth 2 -type f \
 		-name '*.[ch]' 2>/dev/null; ls ./*.[ch] 2>/dev/null) |
 		sed 's|^\./||' | grep -v '\.mod\.c$' | LC_ALL=C sort
 }

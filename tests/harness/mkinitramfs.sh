@@ -74,6 +74,10 @@ stage_module() {
 	else
 		warn "no module at $CG_MODULE_KO: tests that load it will fail"
 	fi
+	if [ -f "$REPO/tests/modules/cg_testmod.ko" ]; then
+		install -D -m 644 "$REPO/tests/modules/cg_testmod.ko" \
+			"$ROOT/opt/cg/cg_testmod.ko"
+	fi
 }
 
 stage_binaries() {
