@@ -25,7 +25,8 @@ V       ?= 0
 
 export KDIR KRELEASE BUILD
 
-.PHONY: all module userspace testmods selftests check demo stress bench debug-kernel debug-check \
+.PHONY: all module userspace testmods selftests check demo stress bench oracle-check \
+	debug-kernel debug-check \
 	checkpatch sparse lint clean help modules_install deps
 
 all: module userspace
@@ -76,6 +77,11 @@ bench: deps
 	$(MAKE) all KDIR=$(GUEST_KDIR)
 	tests/harness/run-check.sh --suite bench
 
+# Differential: the oracle suite on Debian's 6.12 kernel (upstream's fix).
+oracle-check: deps
+	$(MAKE) userspace
+	tests/harness/run-oracle.sh
+
 debug-kernel:
 	tests/harness/build-debug-kernel.sh
 
@@ -106,6 +112,7 @@ help:
 	@echo "  demo             boot the test kernel, load the module, run collapse workloads"
 	@echo "  stress           the long stress suite (tests/stress), not part of check"
 	@echo "  bench            benchmarks that print figures (tests/bench)"
+	@echo "  oracle-check     tests/oracle on Debian's 6.12 kernel (upstream's fix), no module"
 	@echo "  debug-kernel     build a KASAN/lockdep/DEBUG_VM 6.1 kernel outside the tree"
 	@echo "  debug-check      run the suite against that debug kernel"
 	@echo "  checkpatch       scripts/checkpatch.pl over the kernel-side sources"

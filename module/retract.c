@@ -25,7 +25,8 @@ static int cg_retract_locked(struct cg_collapse *c, struct vm_area_struct *vma,
 {
 	struct mm_struct *mm = vma->vm_mm;
 
-	mmap_assert_write_locked(mm);
+	/* mmap_assert_write_locked() needs dump_mm(), not exported on 6.1 */
+	lockdep_assert_held_write(&mm->mmap_lock);
 	/* anon_vma may have appeared under the mmap lock for read */
 	if (vma->anon_vma)
 		return SCAN_PAGE_ANON;

@@ -33,9 +33,9 @@ apt_install() {
 		die "missing packages: $* (run as root: apt-get install $*)"
 	echo "deps: installing $*"
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -q
+	apt-get update -qq
 	# shellcheck disable=SC2068 # one word per package
-	apt-get install -y -q --no-install-recommends $@
+	apt-get install -y -qq --no-install-recommends $@
 }
 
 main() {

@@ -22,6 +22,7 @@ HARNESS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HARNESS/../.." && pwd)
 BUILD=${BUILD:-$REPO/build}
 CG_MODULE_KO=${CG_MODULE_KO:-$REPO/collapse_guard.ko}
+CG_TESTMOD_KO=${CG_TESTMOD_KO:-$REPO/tests/modules/cg_testmod.ko}
 CG_GUEST_MODULES=${CG_GUEST_MODULES:-zram}
 
 die() {
@@ -74,9 +75,10 @@ stage_module() {
 	else
 		warn "no module at $CG_MODULE_KO: tests that load it will fail"
 	fi
-	if [ -f "$REPO/tests/modules/cg_testmod.ko" ]; then
-		install -D -m 644 "$REPO/tests/modules/cg_testmod.ko" \
-			"$ROOT/opt/cg/cg_testmod.ko"
+	if [ -f "$CG_TESTMOD_KO" ]; then
+		install -D -m 644 "$CG_TESTMOD_KO" "$ROOT/opt/cg/cg_testmod.ko"
+	else
+		warn "no test helper module at $CG_TESTMOD_KO: tests that load it will fail"
 	fi
 }
 

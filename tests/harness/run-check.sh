@@ -17,6 +17,8 @@
 #   KRELEASE         guest release (default: tests/harness/pick-kernel.sh, or
 #                    read from CG_KERNEL)
 #   CG_MODULE_KO     module to test (default <repo>/collapse_guard.ko)
+#   CG_TESTMOD_KO    the tests' helper module (default
+#                    <repo>/tests/modules/cg_testmod.ko)
 #   CG_MODDIR        modules root for zram.ko (default /lib/modules)
 #   CG_ACCEL         tcg (default) or kvm
 #   CG_SMP, CG_MEM   vCPUs (2) and MiB of RAM (2048)

@@ -36,6 +36,7 @@ MODULE_LOG=$CG_DEBUG_DIR/module-build.log
 # `make check`.
 DEBUG_BUILD=${CG_DEBUG_BUILD:-$CG_DEBUG_DIR/build}
 KERNEL_SIDE="module include debugfs Kbuild"
+TESTMOD_BUILD=$CG_DEBUG_DIR/testmod-build
 SCALE=${CG_TIMEOUT_SCALE:-4}
 MEM=${CG_MEM:-3072}
 
@@ -103,6 +104,17 @@ build_debug_module() {
 
 # The project's tools and the kernel's vm selftests (as `make check` does
 # with `make all selftests`), into the debug run's own $DEBUG_BUILD/bin.
+build_debug_testmod() {
+	say "building the test helper module against $TREE in $TESTMOD_BUILD"
+	mkdir -p "$TESTMOD_BUILD"
+	rsync -a --delete "$REPO/tests/modules/Kbuild" "$REPO/tests/modules/cg_testmod.c" \
+		"$TESTMOD_BUILD/"
+	make -C "$TREE" M="$TESTMOD_BUILD" modules >"$MODULE_LOG.testmod" 2>&1 || {
+		cat "$MODULE_LOG.testmod" >&2
+		die "test helper module build failed against the debug kernel"
+	}
+}
+
 build_userspace() {
 	say "building userspace and selftests into $DEBUG_BUILD"
 	make -C "$REPO/userspace" BUILD="$DEBUG_BUILD" ||
@@ -131,6 +143,7 @@ run_suite() {
 	CG_KRELEASE="$release" \
 	CG_KERNEL="$BZIMAGE" \
 	CG_MODULE_KO="$MODULE_BUILD/collapse_guard.ko" \
+	CG_TESTMOD_KO="$TESTMOD_BUILD/cg_testmod.ko" \
 	CG_MODDIR="$(empty_moddir)" \
 	CG_TIMEOUT_SCALE="$SCALE" \
 	CG_MEM="$MEM" \
@@ -144,6 +157,7 @@ main() {
 	ensure_debug_kernel
 	sync_module_sources
 	build_debug_module
+	build_debug_testmod
 	build_userspace
 	run_suite "$@"
 }

@@ -1,0 +1,69 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Differential tests against upstream's fix: boot Debian's newest 6.12 kernel
+# (it has the 6.4 series and later fixes) with the same initramfs, without the
+# module, and run tests/oracle: the same programs and expectations the guard
+# is held to in tests/cases, where the guard's behaviour should be
+# upstream's (refusal, errno, hole intact, event delivered, truncation races).
+#   tests/harness/run-oracle.sh        (make oracle-check)
+# The image comes from Debian's archive with apt-get download (no install:
+# /boot is not touched) and is unpacked under $BUILD/oracle/.
+#
+# Environment: CG_ORACLE_PACKAGE (default: the newest
+# linux-image-6.12.*-amd64-unsigned apt knows), BUILD, and what run-check.sh
+# takes.
+set -euo pipefail
+
+HARNESS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HARNESS/../.." && pwd)
+BUILD=${BUILD:-$REPO/build}
+DIR=$BUILD/oracle
+
+die() {
+	echo "oracle: $*" >&2
+	exit 2
+}
+
+newest_package() {
+	apt-cache search --names-only '^linux-image-6\.12\.[0-9.]+\+deb12-amd64-unsigned$' |
+		cut -d ' ' -f 1 | sort -V | tail -n 1
+}
+
+fetch_image() {
+	local pkg=$1 deb
+	mkdir -p "$DIR"
+	if ! ls "$DIR/$pkg"_*.deb >/dev/null 2>&1; then
+		echo "oracle: downloading $pkg"
+		(cd "$DIR" && apt-get download -qq "$pkg" >"$DIR/apt.log" 2>&1) ||
+			die "apt-get download $pkg failed (see $DIR/apt.log)"
+	fi
+	deb=$(ls "$DIR/$pkg"_*.deb | head -n 1)
+	if [ ! -d "$DIR/root-$pkg" ]; then
+		dpkg-deb -x "$deb" "$DIR/root-$pkg.tmp" || die "cannot unpack $deb"
+		mv "$DIR/root-$pkg.tmp" "$DIR/root-$pkg"
+	fi
+}
+
+main() {
+	local pkg root kernel
+	pkg=${CG_ORACLE_PACKAGE:-$(newest_package)}
+	[ -n "$pkg" ] || {
+		[ "$(id -u)" -eq 0 ] && apt-get update -qq >/dev/null 2>&1
+		pkg=$(newest_package)
+	}
+	[ -n "$pkg" ] || die "no linux-image-6.12.*-amd64-unsigned package known to apt"
+	fetch_image "$pkg"
+	root=$DIR/root-$pkg
+	kernel=$(ls "$root"/boot/vmlinuz-* | head -n 1)
+	[ -f "$kernel" ] || die "no vmlinuz in $pkg"
+	echo "oracle: booting $kernel"
+	CG_KERNEL=$kernel \
+	CG_MODULE_KO=/nonexistent \
+	CG_MODDIR=$root/lib/modules \
+	CG_PVH=0 \
+	CG_SUITE_DIR=$REPO/tests/oracle \
+		"$HARNESS/run-check.sh" --suite cases "$@"
+}
+
+main "$@"
