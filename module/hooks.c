@@ -164,8 +164,10 @@ static int cg_probes_register(void)
 		krps[i] = krp;
 	}
 	ret = register_kretprobes(krps, CG_PATH_COUNT);
-	if (ret)
-		cg_report_ftrace_error("probe the collapse functions", ret, false);
+	if (ret == -ENODEV)
+		pr_err("cannot probe the collapse functions: ftrace is shut down (after an ftrace bug)\n");
+	else if (ret)
+		pr_err("cannot probe the collapse functions: %d\n", ret);
 	return ret;
 }
 
