@@ -25,7 +25,7 @@ V       ?= 0
 
 export KDIR KRELEASE BUILD
 
-.PHONY: all module userspace testmods selftests check demo stress bench oracle-check \
+.PHONY: all module userspace testmods selftest-module selftests check demo stress bench oracle-check \
 	debug-kernel debug-check \
 	checkpatch sparse lint clean help modules_install deps
 
@@ -42,6 +42,16 @@ $(KDIR)/Makefile:
 
 userspace:
 	$(MAKE) -C userspace BUILD=$(BUILD)
+
+# A test build of the module, with the selftest= fault switches
+# (include/cg_selftest.h), from a copy of the sources: for the guest tests.
+SELFTEST_DIR = $(BUILD)/selftest-module
+selftest-module: $(KDIR)/Makefile
+	rm -rf $(SELFTEST_DIR)
+	mkdir -p $(SELFTEST_DIR)/module $(SELFTEST_DIR)/include $(SELFTEST_DIR)/debugfs
+	for d in module include debugfs; do cp $$d/*.[ch] $(SELFTEST_DIR)/$$d/; done
+	cp Kbuild VERSION $(SELFTEST_DIR)/
+	$(MAKE) -C $(KDIR) M=$(SELFTEST_DIR) CG_SELFTEST=1 V=$(V) modules
 
 # A helper module for the guest tests only (tests/modules/cg_testmod.c).
 testmods: $(KDIR)/Makefile
@@ -61,8 +71,9 @@ deps:
 
 # The tests: installs what is missing, builds, boots the guest, runs tests/cases.
 check: deps
-	$(MAKE) all testmods selftests KDIR=$(GUEST_KDIR)
-	tests/harness/run-check.sh
+	$(MAKE) all testmods selftest-module selftests KDIR=$(GUEST_KDIR)
+	rc=0; tests/harness/build-refusals.sh || rc=1; \
+	tests/harness/run-check.sh || rc=1; tests/harness/run-oneway.sh || rc=1; exit $$rc
 
 demo: deps
 	$(MAKE) all KDIR=$(GUEST_KDIR)
@@ -70,7 +81,7 @@ demo: deps
 
 # Long runs, kept out of 'make check'.
 stress: deps
-	$(MAKE) all testmods selftests KDIR=$(GUEST_KDIR)
+	$(MAKE) all testmods selftest-module selftests KDIR=$(GUEST_KDIR)
 	tests/harness/run-check.sh --suite stress
 
 bench: deps
@@ -108,6 +119,7 @@ help:
 	@echo "  all (default)    collapse_guard.ko at the top and userspace tools in build/bin"
 	@echo "  selftests        the kernel's khugepaged/userfaultfd selftests, for the guest"
 	@echo "  testmods         tests/modules/cg_testmod.ko, a helper for the guest tests"
+	@echo "  selftest-module  a test build of the module with fault switches (build/selftest-module)"
 	@echo "  check            run the guest test suite (installs deps with apt when missing)"
 	@echo "  demo             boot the test kernel, load the module, run collapse workloads"
 	@echo "  stress           the long stress suite (tests/stress), not part of check"

@@ -5,6 +5,11 @@
  *   mode   rw  "off observe [guard]"; write one name to switch.  Anything
  *              else is refused with -EINVAL and changes nothing.
  *   stats  r   one "name value" per line (see README.md)
+ *
+ * Root only.  Without debugfs (debugfs=off, or where it cannot be created)
+ * the module still loads and guards; /sys/module/collapse_guard/parameters/
+ * mode is the same control, and the one left where lockdown refuses writes
+ * to debugfs.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -60,7 +65,12 @@ static const struct file_operations cg_mode_fops = {
 
 static int cg_stats_seq_show(struct seq_file *seq, void *v)
 {
-	cg_stats_show(seq, cg_hooks_missed());
+	bool available[CG_PATH_COUNT];
+	int i;
+
+	for (i = 0; i < CG_PATH_COUNT; i++)
+		available[i] = cg_hooks_path_available(i);
+	cg_stats_show(seq, available, cg_hooks_missed());
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(cg_stats_seq);
@@ -69,12 +79,14 @@ int cg_debugfs_init(void)
 {
 	struct dentry *dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
 
+	/* not fatal: the guard works, and the mode parameter controls it */
 	if (IS_ERR(dir)) {
-		pr_err("cannot create debugfs directory: %ld\n", PTR_ERR(dir));
-		return PTR_ERR(dir);
+		pr_warn("debugfs unavailable (%ld): no statistics; the mode is at /sys/module/%s/parameters/mode\n",
+			PTR_ERR(dir), KBUILD_MODNAME);
+		return 0;
 	}
-	debugfs_create_file("mode", 0644, dir, NULL, &cg_mode_fops);
-	debugfs_create_file("stats", 0444, dir, NULL, &cg_stats_seq_fops);
+	debugfs_create_file("mode", 0600, dir, NULL, &cg_mode_fops);
+	debugfs_create_file("stats", 0400, dir, NULL, &cg_stats_seq_fops);
 	cg_debugfs_dir = dir;
 	return 0;
 }

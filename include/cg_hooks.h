@@ -9,6 +9,7 @@
 
 #include <linux/types.h>
 #include "cg_mode.h"
+#include "cg_stats.h"
 
 /*
  * Held from the start of the load to its end: keeps kernel.ftrace_enabled
@@ -30,6 +31,9 @@ int cg_hooks_switch_mode(enum cg_mode mode);
 
 /* The probes and the redirection are registered (modes observe, guard). */
 bool cg_hooks_redirect_live(void);
+
+/* The kernel has the path's function to probe (collapse_huge_page may be inlined). */
+bool cg_hooks_path_available(enum cg_path path);
 
 /* Calls the probes could not follow to their return (kretprobe nmissed). */
 unsigned long cg_hooks_missed(void);

@@ -9,8 +9,8 @@
  * The functions that are static in mm/khugepaged.c are declared here, as 6.1
  * defines them.  A static keeps the standard calling convention unless GCC
  * clones it (.isra/.constprop/.part), and module/symbols.c refuses a kernel
- * with a clone of any name in the table.  Their prototypes themselves are
- * trusted by name: a stable update changing one would not be detected.
+ * with a clone of any name in the table.  Every function's prototype is
+ * checked at load against the running kernel's BTF (module/btf.c).
  *
  * 6.1 is not built with -flive-patching=inline-clone, so -fipa-ra lets the
  * caller of a static function keep values in registers its callee is known
@@ -28,6 +28,8 @@
 #include <linux/swap.h>
 #include <linux/memcontrol.h>
 #include <linux/kallsyms.h>
+#include <linux/bpf.h>
+#include <linux/btf.h>
 #include "cg_khugepaged.h"
 
 struct trace_event_call;
@@ -81,9 +83,32 @@ struct cg_ksyms {
 
 	/* kernel/kallsyms.c */
 	typeof(&kallsyms_lookup_size_offset) kallsyms_lookup_size_offset;
+
+	/* kernel/bpf: the kernel's own BTF, for module/btf.c */
+	typeof(&bpf_get_btf_vmlinux) bpf_get_btf_vmlinux;
+	typeof(&btf_find_by_name_kind) btf_find_by_name_kind;
+	typeof(&btf_name_by_offset) btf_name_by_offset;
 };
 
 extern struct cg_ksyms cg_ksyms;
+
+/**
+ * struct cg_ksym_entry - one kernel symbol the module resolves
+ * @name:     its name in kallsyms
+ * @slot:     where its address goes, in cg_ksyms
+ * @proto:    a function's prototype as BTF spells it (module/btf.c); NULL
+ *            for data
+ * @optional: only observation needs it: if missing, skip what needs it
+ */
+struct cg_ksym_entry {
+	const char *name;
+	void **slot;
+	const char *proto;
+	bool optional;
+};
+
+extern const struct cg_ksym_entry cg_ksym_table[];
+extern const unsigned int cg_ksym_count;
 
 int cg_ksyms_resolve(void);
 

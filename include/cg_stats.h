@@ -39,7 +39,12 @@ static inline void cg_stats_inc(enum cg_counter counter)
 	cg_stats_add(counter, 1);
 }
 
-/* Prints every counter as one "name value" line; @missed: probe misses. */
-void cg_stats_show(struct seq_file *seq, unsigned long missed);
+/*
+ * Prints every counter as one "name value" line.  @available: which paths
+ * the kernel lets us probe ("<path>_available 0" then says the path's
+ * counters are not counting); @missed: probe misses.
+ */
+void cg_stats_show(struct seq_file *seq, const bool *available,
+		   unsigned long missed);
 
 #endif /* _CG_STATS_H */

@@ -64,6 +64,7 @@ static atomic_t cg_inflight = ATOMIC_INIT(0);
 
 /* Serialises mode switches with the (un)registration of the redirection. */
 static DEFINE_MUTEX(cg_switch_mutex);
+static bool cg_hooks_ready;	/* installed: a switch (un)registers hooks */
 static bool cg_hooks_attached;
 static bool cg_pinned_for_good;
 
@@ -148,22 +149,33 @@ static void cg_report_ftrace_error(const char *what, int ret, bool permanent_onl
  */
 static unsigned long cg_probes_missed_before;
 
+/* The probes whose target the kernel has (an observation target may not). */
+static int cg_probes_available(struct kretprobe **krps)
+{
+	int i, n = 0;
+
+	for (i = 0; i < CG_PATH_COUNT; i++)
+		if (*cg_probes[i].target)
+			krps[n++] = &cg_probes[i].krp;
+	return n;
+}
+
 static int cg_probes_register(void)
 {
 	struct kretprobe *krps[CG_PATH_COUNT];
-	int i, ret;
+	int i, n, ret;
 
-	for (i = 0; i < CG_PATH_COUNT; i++) {
-		struct kretprobe *krp = &cg_probes[i].krp;
+	n = cg_probes_available(krps);
+	for (i = 0; i < n; i++) {
+		struct cg_probe *probe = container_of(krps[i], struct cg_probe, krp);
 
-		memset(krp, 0, sizeof(*krp));
-		krp->kp.addr = *cg_probes[i].target;
-		krp->entry_handler = cg_probe_entry;
-		krp->handler = cg_probe_return;
-		krp->maxactive = CG_PROBE_MAXACTIVE;
-		krps[i] = krp;
+		memset(krps[i], 0, sizeof(*krps[i]));
+		krps[i]->kp.addr = *probe->target;
+		krps[i]->entry_handler = cg_probe_entry;
+		krps[i]->handler = cg_probe_return;
+		krps[i]->maxactive = CG_PROBE_MAXACTIVE;
 	}
-	ret = register_kretprobes(krps, CG_PATH_COUNT);
+	ret = register_kretprobes(krps, n);
 	if (ret == -ENODEV)
 		pr_err("cannot probe the collapse functions: ftrace is shut down (after an ftrace bug)\n");
 	else if (ret)
@@ -184,12 +196,14 @@ static unsigned long cg_probes_missed(void)
 static void cg_probes_unregister(void)
 {
 	struct kretprobe *krps[CG_PATH_COUNT];
-	int i;
 
-	for (i = 0; i < CG_PATH_COUNT; i++)
-		krps[i] = &cg_probes[i].krp;
-	unregister_kretprobes(krps, CG_PATH_COUNT);
+	unregister_kretprobes(krps, cg_probes_available(krps));
 	cg_probes_missed_before += cg_probes_missed();
+}
+
+bool cg_hooks_path_available(enum cg_path path)
+{
+	return *cg_probes[path].target;
 }
 
 static void notrace cg_nop(unsigned long ip, unsigned long parent_ip,
@@ -309,10 +323,13 @@ static int cg_switch_mode_locked(enum cg_mode mode)
 
 int cg_hooks_switch_mode(enum cg_mode mode)
 {
-	int ret;
+	int ret = 0;
 
 	mutex_lock(&cg_switch_mutex);
-	ret = cg_switch_mode_locked(mode);
+	if (cg_hooks_ready)
+		ret = cg_switch_mode_locked(mode);
+	else
+		cg_mode_set(mode);	/* mode= at load: installed later */
 	mutex_unlock(&cg_switch_mutex);
 	return ret;
 }
@@ -332,7 +349,10 @@ int cg_hooks_install(void)
 		pr_err("cannot trace collapse_file: %d\n", ret);
 		return ret;
 	}
-	ret = cg_hooks_switch_mode(cg_mode_get());
+	mutex_lock(&cg_switch_mutex);
+	ret = cg_switch_mode_locked(cg_mode_get());
+	cg_hooks_ready = !ret;
+	mutex_unlock(&cg_switch_mutex);
 	if (ret)
 		ftrace_free_filter(&cg_redirect_ops);
 	return ret;
@@ -341,7 +361,10 @@ int cg_hooks_install(void)
 /* Called with the mode "off" (else the module is pinned), or from init. */
 void cg_hooks_remove(void)
 {
-	cg_hooks_switch_mode(CG_MODE_OFF);
+	mutex_lock(&cg_switch_mutex);
+	cg_switch_mode_locked(CG_MODE_OFF);
+	cg_hooks_ready = false;
+	mutex_unlock(&cg_switch_mutex);
 	ftrace_free_filter(&cg_redirect_ops);
 	wait_var_event(&cg_inflight, !atomic_read(&cg_inflight));
 	synchronize_rcu_tasks();

@@ -27,6 +27,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
+#include "cg_btf.h"
 #include "cg_debugfs.h"
 #include "cg_hooks.h"
 #include "cg_ksyms.h"
@@ -39,6 +40,9 @@ static int __init cg_init_hooked(void)
 	int ret;
 
 	ret = cg_ksyms_resolve();
+	if (ret)
+		return ret;
+	ret = cg_btf_check();
 	if (ret)
 		return ret;
 	ret = cg_layout_check();
@@ -64,7 +68,7 @@ static int __init cg_init(void)
 	cg_hooks_release_ftrace();
 	if (ret)
 		return ret;
-	pr_info("loaded, mode %s\n", cg_mode_name(cg_mode_get()));
+	pr_info("version %s loaded, mode %s\n", CG_VERSION, cg_mode_name(cg_mode_get()));
 	return 0;
 }
 
@@ -79,5 +83,6 @@ module_init(cg_init);
 module_exit(cg_exit);
 
 MODULE_LICENSE("GPL");
+MODULE_VERSION(CG_VERSION);
 MODULE_DESCRIPTION("userfaultfd-safe shmem collapse for Linux 6.1 (the 6.4 fix as a module)");
 MODULE_AUTHOR("collapse_guard developers");

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The active mode, its names, and the mode= module parameter.
+ * The active mode, its names, and the mode module parameter.
  */
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/string.h>
+#include "cg_hooks.h"
 #include "cg_mode.h"
 
 static const char *const cg_mode_names[] = {
@@ -51,14 +52,14 @@ int cg_mode_format(char *buf, size_t size)
 	return len;
 }
 
+/* At load it only sets the mode; afterwards it switches, as debugfs does. */
 static int cg_param_set_mode(const char *val, const struct kernel_param *kp)
 {
 	int mode = cg_mode_parse(val);
 
 	if (mode < 0)
 		return mode;
-	cg_mode_set(mode);
-	return 0;
+	return cg_hooks_switch_mode(mode);
 }
 
 static int cg_param_get_mode(char *buf, const struct kernel_param *kp)
@@ -71,6 +72,9 @@ static const struct kernel_param_ops cg_mode_param_ops = {
 	.get = cg_param_get_mode,
 };
 
-/* Read-only in sysfs: debugfs "mode" is the one control. */
-module_param_cb(mode, &cg_mode_param_ops, NULL, 0444);
-MODULE_PARM_DESC(mode, "off, observe or guard (default: guard)");
+/*
+ * Writable by root in sysfs too: the control that still works where
+ * lockdown (Secure Boot) refuses writes to debugfs.
+ */
+module_param_cb(mode, &cg_mode_param_ops, NULL, 0644);
+MODULE_PARM_DESC(mode, "off, observe or guard (default: guard); writable at runtime");

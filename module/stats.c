@@ -52,11 +52,12 @@ void cg_stats_add(enum cg_counter counter, long n)
 	atomic_long_add(n, &cg_counters[counter]);
 }
 
-static void cg_show_path(struct seq_file *seq, enum cg_path path)
+static void cg_show_path(struct seq_file *seq, enum cg_path path, bool available)
 {
 	const char *name = cg_path_names[path];
 	int r;
 
+	seq_printf(seq, "%s_available %d\n", name, available);
 	seq_printf(seq, "%s_calls %ld\n", name, atomic_long_read(&cg_calls[path]));
 	seq_printf(seq, "%s_returns %ld\n", name,
 		   atomic_long_read(&cg_returns[path]));
@@ -65,12 +66,13 @@ static void cg_show_path(struct seq_file *seq, enum cg_path path)
 			   atomic_long_read(&cg_results[path][r]));
 }
 
-void cg_stats_show(struct seq_file *seq, unsigned long missed)
+void cg_stats_show(struct seq_file *seq, const bool *available,
+		   unsigned long missed)
 {
 	int i;
 
 	for (i = 0; i < CG_PATH_COUNT; i++)
-		cg_show_path(seq, i);
+		cg_show_path(seq, i, available[i]);
 	for (i = 0; i < CG_COUNTER_COUNT; i++)
 		seq_printf(seq, "%s %ld\n", cg_counter_names[i],
 			   atomic_long_read(&cg_counters[i]));

@@ -14,41 +14,64 @@
 #include <linux/kprobes.h>
 #include <linux/kallsyms.h>
 #include "cg_ksyms.h"
+#include "cg_selftest.h"
 
 struct cg_ksyms cg_ksyms __ro_after_init;
 
-struct cg_ksym_entry {
-	const char *name;
-	void **slot;
-};
+#define CG_KSYM(member, symbol, prototype) \
+	{ symbol, (void **)&cg_ksyms.member, prototype, false }
+/* An observation target: missing or inlined, it is skipped, not refused. */
+#define CG_KSYM_OPTIONAL(member, symbol, prototype) \
+	{ symbol, (void **)&cg_ksyms.member, prototype, true }
+#define CG_KSYM_DATA(member, symbol) { symbol, (void **)&cg_ksyms.member, NULL, false }
 
-#define CG_KSYM(member, symbol) { symbol, (void **)&cg_ksyms.member }
-
-static const struct cg_ksym_entry cg_ksym_table[] = {
-	CG_KSYM(collapse_file, "collapse_file"),
-	CG_KSYM(collapse_huge_page, "collapse_huge_page"),
-	CG_KSYM(alloc_charge_hpage, "alloc_charge_hpage"),
-	CG_KSYM(find_pmd_or_thp_or_none, "find_pmd_or_thp_or_none"),
-	CG_KSYM(collapse_and_free_pmd, "collapse_and_free_pmd"),
-	CG_KSYM(set_huge_pmd, "set_huge_pmd"),
-	CG_KSYM(khugepaged_add_pte_mapped_thp, "khugepaged_add_pte_mapped_thp"),
-	CG_KSYM(khugepaged_collapse_control, "khugepaged_collapse_control"),
-	CG_KSYM(event_mm_khugepaged_scan_file, "event_mm_khugepaged_scan_file"),
-	CG_KSYM(shmem_charge, "shmem_charge"),
-	CG_KSYM(shmem_uncharge, "shmem_uncharge"),
-	CG_KSYM(shmem_get_folio, "shmem_get_folio"),
-	CG_KSYM(folio_isolate_lru, "folio_isolate_lru"),
-	CG_KSYM(putback_lru_page, "putback_lru_page"),
-	CG_KSYM(lru_add_drain, "lru_add_drain"),
-	CG_KSYM(try_to_unmap, "try_to_unmap"),
-	CG_KSYM(try_to_unmap_flush, "try_to_unmap_flush"),
-	CG_KSYM(vma_interval_tree_iter_first, "vma_interval_tree_iter_first"),
-	CG_KSYM(vma_interval_tree_iter_next, "vma_interval_tree_iter_next"),
-	CG_KSYM(mem_cgroup_uncharge, "__mem_cgroup_uncharge"),
-	CG_KSYM(ftrace_enabled, "ftrace_enabled"),
-	CG_KSYM(ftrace_is_dead, "ftrace_is_dead"),
-	CG_KSYM(kallsyms_lookup_size_offset, "kallsyms_lookup_size_offset"),
+/*
+ * Every prototype as the kernel's BTF spells it (module/btf.c): typedefs of
+ * integers and pointers resolved (pgoff_t is "long unsigned int", bool is
+ * "_Bool"), typedefs of structs kept (pmd_t).  From v6.1.192's sources.
+ */
+const struct cg_ksym_entry cg_ksym_table[] = {
+	CG_KSYM(collapse_file, "collapse_file",
+		"int (struct mm_struct *, long unsigned int, struct file *, long unsigned int, struct collapse_control *)"),
+	CG_KSYM_OPTIONAL(collapse_huge_page, "collapse_huge_page",
+			 "int (struct mm_struct *, long unsigned int, int, int, struct collapse_control *)"),
+	CG_KSYM(alloc_charge_hpage, "alloc_charge_hpage",
+		"int (struct page **, struct mm_struct *, struct collapse_control *)"),
+	CG_KSYM(find_pmd_or_thp_or_none, "find_pmd_or_thp_or_none",
+		"int (struct mm_struct *, long unsigned int, pmd_t **)"),
+	CG_KSYM(collapse_and_free_pmd, "collapse_and_free_pmd",
+		"void (struct mm_struct *, struct vm_area_struct *, long unsigned int, pmd_t *)"),
+	CG_KSYM(set_huge_pmd, "set_huge_pmd",
+		"int (struct vm_area_struct *, long unsigned int, pmd_t *, struct page *)"),
+	CG_KSYM(khugepaged_add_pte_mapped_thp, "khugepaged_add_pte_mapped_thp",
+		"_Bool (struct mm_struct *, long unsigned int)"),
+	CG_KSYM_DATA(khugepaged_collapse_control, "khugepaged_collapse_control"),
+	CG_KSYM_DATA(event_mm_khugepaged_scan_file, "event_mm_khugepaged_scan_file"),
+	CG_KSYM(shmem_charge, "shmem_charge", "_Bool (struct inode *, long int)"),
+	CG_KSYM(shmem_uncharge, "shmem_uncharge", "void (struct inode *, long int)"),
+	CG_KSYM(shmem_get_folio, "shmem_get_folio",
+		"int (struct inode *, long unsigned int, struct folio **, enum sgp_type)"),
+	CG_KSYM(folio_isolate_lru, "folio_isolate_lru", "int (struct folio *)"),
+	CG_KSYM(putback_lru_page, "putback_lru_page", "void (struct page *)"),
+	CG_KSYM(lru_add_drain, "lru_add_drain", "void ()"),
+	CG_KSYM(try_to_unmap, "try_to_unmap", "void (struct folio *, enum ttu_flags)"),
+	CG_KSYM(try_to_unmap_flush, "try_to_unmap_flush", "void ()"),
+	CG_KSYM(vma_interval_tree_iter_first, "vma_interval_tree_iter_first",
+		"struct vm_area_struct * (struct rb_root_cached *, long unsigned int, long unsigned int)"),
+	CG_KSYM(vma_interval_tree_iter_next, "vma_interval_tree_iter_next",
+		"struct vm_area_struct * (struct vm_area_struct *, long unsigned int, long unsigned int)"),
+	CG_KSYM(mem_cgroup_uncharge, "__mem_cgroup_uncharge", "void (struct folio *)"),
+	CG_KSYM_DATA(ftrace_enabled, "ftrace_enabled"),
+	CG_KSYM(ftrace_is_dead, "ftrace_is_dead", "int ()"),
+	CG_KSYM(kallsyms_lookup_size_offset, "kallsyms_lookup_size_offset",
+		"int (long unsigned int, long unsigned int *, long unsigned int *)"),
+	CG_KSYM(bpf_get_btf_vmlinux, "bpf_get_btf_vmlinux", "struct btf * ()"),
+	CG_KSYM(btf_find_by_name_kind, "btf_find_by_name_kind",
+		"int (const struct btf *, const char *, unsigned char)"),
+	CG_KSYM(btf_name_by_offset, "btf_name_by_offset",
+		"const char * (const struct btf *, unsigned int)"),
 };
+const unsigned int cg_ksym_count = ARRAY_SIZE(cg_ksym_table);
 
 static typeof(&kallsyms_lookup_name) cg_find_kallsyms_lookup_name(void)
 {
@@ -104,6 +127,8 @@ static int cg_check_unique(typeof(&kallsyms_lookup_name) lookup)
 	each_symbol(cg_count_symbol, count);
 
 	for (i = 0; i < ARRAY_SIZE(cg_ksym_table); i++) {
+		if (cg_ksym_table[i].optional && !*cg_ksym_table[i].slot)
+			continue;
 		if (count[i] != 1) {
 			pr_err("kernel symbol %s is defined or cloned %u times: unsupported kernel\n",
 			       cg_ksym_table[i].name, count[i]);
@@ -127,6 +152,13 @@ int cg_ksyms_resolve(void)
 		const struct cg_ksym_entry *e = &cg_ksym_table[i];
 		unsigned long addr = lookup(e->name);
 
+		if (e->optional && cg_selftest("no_anon_symbol"))
+			addr = 0;
+		if (!addr && e->optional) {
+			pr_info("kernel symbol %s not found (inlined?): its statistics are unavailable\n",
+				e->name);
+			continue;
+		}
 		if (!addr) {
 			pr_err("kernel symbol %s not found: unsupported kernel\n",
 			       e->name);

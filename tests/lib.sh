@@ -16,6 +16,7 @@
 
 CG_KO=${CG_KO:-/opt/cg/collapse_guard.ko}
 CG_DBG=/sys/kernel/debug/collapse_guard
+CG_PARAM_MODE=/sys/module/collapse_guard/parameters/mode
 CG_THP=/sys/kernel/mm/transparent_hugepage
 CG_KHUGEPAGED=$CG_THP/khugepaged
 CG_SAVED_KNOBS=/tmp/.cg-khugepaged-saved
@@ -44,9 +45,10 @@ cg_load() {
 }
 
 # cg_unload: switch to off (in observe and guard the module pins itself:
-# rmmod alone fails with EBUSY), then rmmod.
+# rmmod alone fails with EBUSY), through the parameter, which works also
+# without debugfs and under lockdown, then rmmod.
 cg_unload() {
-	echo off >"$CG_DBG/mode" || fail "cannot set mode off before rmmod"
+	echo off >"$CG_PARAM_MODE" || fail "cannot set mode off before rmmod"
 	rmmod collapse_guard || fail "rmmod collapse_guard failed"
 }
 

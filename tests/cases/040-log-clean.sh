@@ -38,12 +38,12 @@ echo "kernel log of this test:"
 cat klog
 
 grep 'collapse_guard' klog >module-lines || fail "no line from collapse_guard in the kernel log"
-assert_eq "$(grep -c 'collapse_guard: loaded, mode guard$' module-lines)" 1 "'loaded, mode guard' lines"
+assert_eq "$(grep -c 'collapse_guard: version [0-9.]* loaded, mode guard$' module-lines)" 1 "'loaded, mode guard' lines"
 assert_eq "$(grep -c 'collapse_guard: unloaded$' module-lines)" 1 "'unloaded' lines"
-grep -Ev 'collapse_guard: (loaded, mode guard|unloaded)$' module-lines |
+grep -Ev 'collapse_guard: (version [0-9.]+ loaded, mode guard|unloaded)$' module-lines |
 	grep -Ev "$TAINT_NOTICES" >unexpected || true
 [ ! -s unexpected ] || fail "unexpected lines from the module: $(cat unexpected)"
-awk '/collapse_guard: loaded, mode guard$/ { l = NR } /collapse_guard: unloaded$/ { u = NR }
+awk '/collapse_guard: version [0-9.]* loaded, mode guard$/ { l = NR } /collapse_guard: unloaded$/ { u = NR }
 	END { exit !(l && u && l < u) }' klog || fail "'unloaded' does not follow 'loaded'"
 
 grep -E '^<[0-4]>' klog | grep -Ev "$TAINT_NOTICES" >loud || true

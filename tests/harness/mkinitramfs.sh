@@ -23,6 +23,7 @@ REPO=$(cd "$HARNESS/../.." && pwd)
 BUILD=${BUILD:-$REPO/build}
 CG_MODULE_KO=${CG_MODULE_KO:-$REPO/collapse_guard.ko}
 CG_TESTMOD_KO=${CG_TESTMOD_KO:-$REPO/tests/modules/cg_testmod.ko}
+CG_SELFTEST_KO=${CG_SELFTEST_KO:-$BUILD/selftest-module/collapse_guard.ko}
 CG_GUEST_MODULES=${CG_GUEST_MODULES:-zram}
 
 die() {
@@ -60,7 +61,7 @@ stage_tests() {
 	local dest=$ROOT/opt/cg/tests/$1 name
 	mkdir -p "$dest"
 	if [ -d "$2" ]; then
-		cp -a "$2/." "$dest/"
+		cp -aL "$2/." "$dest/"
 	elif [ -f "$2" ]; then
 		name=$(basename "$2")
 		install -m 755 "$2" "$dest/001-$name"
@@ -79,6 +80,11 @@ stage_module() {
 		install -D -m 644 "$CG_TESTMOD_KO" "$ROOT/opt/cg/cg_testmod.ko"
 	else
 		warn "no test helper module at $CG_TESTMOD_KO: tests that load it will fail"
+	fi
+	if [ -f "$CG_SELFTEST_KO" ]; then
+		install -D -m 644 "$CG_SELFTEST_KO" "$ROOT/opt/cg/collapse_guard_selftest.ko"
+	else
+		warn "no test build of the module at $CG_SELFTEST_KO: tests that load it will fail"
 	fi
 }
 

@@ -3,7 +3,7 @@
 #
 # Run one test suite in a QEMU guest booting Debian's 6.1 kernel with a
 # busybox initramfs, and report it as TAP:
-#   tests/harness/run-check.sh [--suite cases|stress|bench]
+#   tests/harness/run-check.sh [--suite cases|stress|bench|oneway-NAME]
 #   tests/harness/run-check.sh --demo          (what run-demo.sh does)
 # Prints one TAP line per test, the logs of failing tests (of every test for
 # bench and demo), then "N passed, N failed[, N skipped]". Exits non-zero on a
@@ -19,6 +19,8 @@
 #   CG_MODULE_KO     module to test (default <repo>/collapse_guard.ko)
 #   CG_TESTMOD_KO    the tests' helper module (default
 #                    <repo>/tests/modules/cg_testmod.ko)
+#   CG_SELFTEST_KO   the test build of the module, with fault switches
+#                    (default $BUILD/selftest-module/collapse_guard.ko)
 #   CG_MODDIR        modules root for zram.ko (default /lib/modules)
 #   CG_ACCEL         tcg (default) or kvm
 #   CG_SMP, CG_MEM   vCPUs (2) and MiB of RAM (2048)
@@ -75,7 +77,7 @@ parse_args() {
 		esac
 	done
 	case $SUITE in
-	cases | stress) ;;
+	cases | stress | oneway-*) ;;
 	bench | demo) SHOW_ALL_LOGS=1 ;;
 	*) die "unknown suite '$SUITE' (cases, stress or bench)" ;;
 	esac

@@ -35,8 +35,9 @@ MODULE_LOG=$CG_DEBUG_DIR/module-build.log
 # Not inherited from the top Makefile on purpose: its BUILD is the one of
 # `make check`.
 DEBUG_BUILD=${CG_DEBUG_BUILD:-$CG_DEBUG_DIR/build}
-KERNEL_SIDE="module include debugfs Kbuild"
+KERNEL_SIDE="module include debugfs Kbuild VERSION"
 TESTMOD_BUILD=$CG_DEBUG_DIR/testmod-build
+SELFTEST_BUILD=$CG_DEBUG_DIR/selftest-module-build
 SCALE=${CG_TIMEOUT_SCALE:-4}
 MEM=${CG_MEM:-3072}
 
@@ -115,6 +116,18 @@ build_debug_testmod() {
 	}
 }
 
+build_debug_selftest_module() {
+	say "building the module's test build against $TREE in $SELFTEST_BUILD"
+	# shellcheck disable=SC2086 # word splitting wanted: a list of paths
+	(cd "$MODULE_BUILD" && mkdir -p "$SELFTEST_BUILD" && rsync -a --delete --exclude='*.o' --exclude='*.ko' \
+		--exclude='.*.cmd' --exclude='*.mod*' --exclude='*.symvers' \
+		--exclude='modules.order' $KERNEL_SIDE "$SELFTEST_BUILD/")
+	make -C "$TREE" M="$SELFTEST_BUILD" CG_SELFTEST=1 modules >"$MODULE_LOG.selftest" 2>&1 || {
+		cat "$MODULE_LOG.selftest" >&2
+		die "the module's test build failed against the debug kernel"
+	}
+}
+
 build_userspace() {
 	say "building userspace and selftests into $DEBUG_BUILD"
 	make -C "$REPO/userspace" BUILD="$DEBUG_BUILD" ||
@@ -134,8 +147,10 @@ empty_moddir() {
 
 # The harness, pointed at the debug kernel and module. CG_PVH=0: the debug
 # kernel has no PVH entry (see debug.config), boot the bzImage as it is.
+# run_suite RUNNER ARGS...: run-check.sh or run-oneway.sh on the debug kernel.
 run_suite() {
-	local release
+	local release runner=$1
+	shift
 	release=$(debug_release)
 	say "running the suite on $release (timeouts x$SCALE, $MEM MiB)"
 	BUILD="$DEBUG_BUILD" \
@@ -144,12 +159,13 @@ run_suite() {
 	CG_KERNEL="$BZIMAGE" \
 	CG_MODULE_KO="$MODULE_BUILD/collapse_guard.ko" \
 	CG_TESTMOD_KO="$TESTMOD_BUILD/cg_testmod.ko" \
+	CG_SELFTEST_KO="$SELFTEST_BUILD/collapse_guard.ko" \
 	CG_MODDIR="$(empty_moddir)" \
 	CG_TIMEOUT_SCALE="$SCALE" \
 	CG_MEM="$MEM" \
 	CG_PVH=0 \
 	CG_APPEND="kasan_multi_shot${CG_APPEND:+ $CG_APPEND}" \
-		"$HERE/run-check.sh" "$@"
+		"$HERE/$runner" "$@"
 }
 
 main() {
@@ -158,8 +174,12 @@ main() {
 	sync_module_sources
 	build_debug_module
 	build_debug_testmod
+	build_debug_selftest_module
 	build_userspace
-	run_suite "$@"
+	rc=0
+	run_suite run-check.sh "$@" || rc=1
+	run_suite run-oneway.sh || rc=1
+	return $rc
 }
 
 main "$@"

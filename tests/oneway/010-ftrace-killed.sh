@@ -9,8 +9,9 @@
 #  - switching to off still stops the guard from running (the handler reads
 #    the mode), and says once in the log that the module stays loaded;
 #  - rmmod fails with EBUSY, however often the mode is switched.
-# ftrace stays dead for the rest of the boot: this test runs last, and tells
-# the harness (/tmp/.cg-pinned-for-good) not to unload the module after it.
+# ftrace stays dead for the rest of the boot: a one-way test (tests/oneway,
+# a boot of its own), which tells the harness (/tmp/.cg-pinned-for-good) not
+# to unload the module after it.
 set -eu
 # shellcheck source=tests/lib.sh
 . /opt/cg/tests/lib.sh

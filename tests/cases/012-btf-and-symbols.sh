@@ -1,0 +1,82 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# timeout: 180
+#
+# What the module calls is what it thinks it is, checked against the running
+# kernel's BTF at load; the test build of the module (selftest=) fakes the
+# kernel differences:
+#  - a function prototype that differs (selftest=prototype): the load is
+#    refused with one line naming the function, what the kernel has and what
+#    was expected, and leaves nothing behind;
+#  - no BTF (selftest=missing_btf): refused with one line, unless
+#    ignore_missing_btf=1, which loads and says the checks were skipped;
+#  - an observation target inlined (selftest=no_anon_symbol: as a KASAN
+#    build inlines collapse_huge_page): the module loads, says so in one
+#    line, anon_available reads 0 and anonymous collapses are not counted,
+#    while the guard works as ever.
+# The normal module loads, so the real kernel passed every check, prints its
+# version, and reads anon_available and file_available 1.
+set -eu
+# shellcheck source=tests/lib.sh
+. /opt/cg/tests/lib.sh
+# shellcheck source=tests/cases/helpers.sh
+. "$(dirname "$0")/helpers.sh"
+
+SELFTEST_KO=/opt/cg/collapse_guard_selftest.ko
+
+log_count() {
+	dmesg | grep -c "$1" || true
+}
+
+# refused_once REASON ARGS...: insmod of the test build with ARGS fails, each
+# attempt logs exactly one line (REASON), and nothing is left behind.
+refused_once() {
+	_reason=$1
+	shift
+	_n=$(log_count "$_reason")
+	_all=$(log_count 'collapse_guard')
+	if insmod "$SELFTEST_KO" "$@" 2>err; then
+		cg_unload
+		fail "insmod $* succeeded"
+	fi
+	_lines=$(($(log_count "$_reason") - _n))
+	assert_ge "$_lines" 1 "lines saying '$_reason'"
+	assert_eq "$(log_count 'collapse_guard')" $((_all + _lines)) \
+		"log lines of the refused load (other than its reason)"
+	! cg_loaded || fail "collapse_guard loaded after insmod $*"
+	[ ! -e "$CG_DBG" ] || fail "$CG_DBG left behind by insmod $*"
+}
+
+thp_quiet
+[ -f "$SELFTEST_KO" ] || fail "$SELFTEST_KO is not in the guest image"
+
+echo "== the real kernel passes"
+cg_load
+v=$(cat /sys/module/collapse_guard/version)
+dmesg | grep -q "collapse_guard: version $v loaded, mode guard" || fail "no 'version $v loaded' line"
+assert_eq "$(cg_stat file_available)" 1 "file_available"
+assert_eq "$(cg_stat anon_available)" 1 "anon_available"
+cg_unload
+
+echo "== a prototype that differs"
+refused_once 'kernel function collapse_file is "int (struct mm_struct \*, long unsigned int, struct file \*, long unsigned int, struct collapse_control \*)", expected "int (struct mm_struct \*, long unsigned int, struct file \*, long unsigned int)": unsupported kernel' \
+	selftest=prototype
+
+echo "== no BTF"
+refused_once 'the kernel has no BTF' selftest=missing_btf
+insmod "$SELFTEST_KO" selftest=missing_btf ignore_missing_btf=1 ||
+	fail "ignore_missing_btf=1 did not load"
+dmesg | grep -q 'prototypes and layouts unverified, loading anyway' ||
+	fail "no line saying the checks were skipped"
+cg_unload
+
+echo "== collapse_huge_page inlined"
+insmod "$SELFTEST_KO" selftest=no_anon_symbol || fail "the load without collapse_huge_page failed"
+dmesg | grep -q 'kernel symbol collapse_huge_page not found (inlined?): its statistics are unavailable' ||
+	fail "no line saying the anonymous statistics are unavailable"
+assert_eq "$(cg_stat anon_available)" 0 "anon_available"
+cg_stats_save s
+run cg_collapse anon --expect collapsed
+run uffd_collapse_repro --expect guarded
+expect_deltas s anon_calls=0 file_calls=1 guard_calls=1 guard_uffd_vetoed=1
+cg_unload
