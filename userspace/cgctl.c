@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * cgctl - control CLI for the collapse_guard debugfs interface.
+ * cgctl - control CLI for collapse_guard.
  *
  *   cgctl mode                       print the active mode (mode=NAME)
  *   cgctl mode MODE                  switch mode, then print it
@@ -9,7 +9,9 @@
  *                                    print name=delta against a saved copy
  *   cgctl stats --save FILE          save the statistics (stats file format)
  *
- * The debugfs directory is $CG_DEBUGFS, by default
+ * The mode is the module parameter $CG_MODE_FILE, by default
+ * /sys/module/collapse_guard/parameters/mode (it works under lockdown and
+ * without debugfs); the statistics are in $CG_DEBUGFS, by default
  * /sys/kernel/debug/collapse_guard. Errors go to stderr with exit 1; usage
  * errors exit 2.
  */
@@ -53,6 +55,18 @@ static void debugfs_path(char *buf, size_t len, const char *file)
 
 /* ---- mode ----------------------------------------------------------------- */
 
+/*
+ * The module parameter, not debugfs: it is the same control and the one that
+ * works without debugfs and where lockdown refuses writes to debugfs.
+ */
+static void mode_path(char *buf, size_t len)
+{
+	const char *file = getenv("CG_MODE_FILE");
+
+	snprintf(buf, len, "%s", file && *file ? file :
+		 "/sys/module/collapse_guard/parameters/mode");
+}
+
 /* Extract the bracketed word of "off [observe] guard". */
 static int active_mode(const char *line, char *out, size_t len)
 {
@@ -73,7 +87,7 @@ static void read_mode(char *out, size_t len)
 	char path[PATH_MAX], line[256];
 	FILE *f;
 
-	debugfs_path(path, sizeof(path), "mode");
+	mode_path(path, sizeof(path));
 	f = fopen(path, "r");
 	if (!f)
 		fail_errno("cannot open", path);
@@ -103,7 +117,7 @@ static int cmd_mode_set(const char *want)
 	ssize_t n;
 	int fd, len;
 
-	debugfs_path(path, sizeof(path), "mode");
+	mode_path(path, sizeof(path));
 	len = snprintf(buf, sizeof(buf), "%s\n", want);
 	if (len < 0 || len >= (int)sizeof(buf)) {
 		fprintf(stderr, "cgctl: mode name too long: %s\n", want);

@@ -6,8 +6,9 @@
 # insmod, lockdown is raised to integrity (it cannot be lowered again, nor
 # can an unsigned module be loaded after it: a one-way test). Then the
 # debugfs mode file refuses writes with EPERM, the statistics still read,
-# and the module parameter still switches the mode, with the same EINVAL
-# for bad input; the guard keeps working and the module unloads.
+# and the module parameter (and cgctl, which uses it) still switches the
+# mode, with the same EINVAL for bad input; the guard keeps working and the
+# module unloads.
 set -eu
 # shellcheck source=tests/lib.sh
 . /opt/cg/tests/lib.sh
@@ -41,8 +42,10 @@ run uffd_collapse_repro --expect guarded
 echo off >"$CG_PARAM_MODE" || fail "the mode parameter refused off under lockdown"
 grep -q '\[off\]' "$CG_PARAM_MODE" || fail "mode is $(cat "$CG_PARAM_MODE") after off"
 run uffd_collapse_repro --expect lost
-echo guard >"$CG_PARAM_MODE" || fail "the mode parameter refused guard under lockdown"
+run cgctl mode guard
+[ "$(kv mode "$OUT")" = guard ] || fail "cgctl mode guard under lockdown: $(kv mode "$OUT")"
 run uffd_collapse_repro --expect guarded
+run cgctl stats --nonzero
 expect_deltas s guard_calls=2 guard_uffd_vetoed=2
 cg_unload
 ! cg_loaded || fail "collapse_guard still loaded"
