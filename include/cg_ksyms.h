@@ -28,7 +28,6 @@
 #include <linux/swap.h>
 #include <linux/memcontrol.h>
 #include <linux/kallsyms.h>
-#include <linux/bpf.h>
 #include <linux/btf.h>
 #include "cg_khugepaged.h"
 
@@ -84,10 +83,15 @@ struct cg_ksyms {
 	/* kernel/kallsyms.c */
 	typeof(&kallsyms_lookup_size_offset) kallsyms_lookup_size_offset;
 
-	/* kernel/bpf: the kernel's own BTF, for module/btf.c */
-	typeof(&bpf_get_btf_vmlinux) bpf_get_btf_vmlinux;
-	typeof(&btf_find_by_name_kind) btf_find_by_name_kind;
-	typeof(&btf_name_by_offset) btf_name_by_offset;
+	/*
+	 * kernel/bpf/btf.c: the kernel's own BTF, for module/btf.c.  Spelt
+	 * out (the headers declare them only with CONFIG_BPF_SYSCALL); a
+	 * kernel without them has no BTF, which module/btf.c reports.
+	 */
+	struct btf *(*bpf_get_btf_vmlinux)(void);
+	s32 (*btf_find_by_name_kind)(const struct btf *btf, const char *name, u8 kind);
+	const char *(*btf_name_by_offset)(const struct btf *btf, u32 offset);
+	const struct btf_type *(*btf_type_by_id)(const struct btf *btf, u32 type_id);
 };
 
 extern struct cg_ksyms cg_ksyms;
@@ -98,13 +102,16 @@ extern struct cg_ksyms cg_ksyms;
  * @slot:     where its address goes, in cg_ksyms
  * @proto:    a function's prototype as BTF spells it (module/btf.c); NULL
  *            for data
- * @optional: only observation needs it: if missing, skip what needs it
+ * @optional: the module can do without it: if missing, @missing says what
+ *            is lost (NULL: the user of the symbol says it)
+ * @missing:  see @optional
  */
 struct cg_ksym_entry {
 	const char *name;
 	void **slot;
 	const char *proto;
 	bool optional;
+	const char *missing;
 };
 
 extern const struct cg_ksym_entry cg_ksym_table[];

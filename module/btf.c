@@ -73,13 +73,13 @@ static bool cg_btf_is_modifier(const struct btf_type *t)
 /* Skips typedefs and modifiers: the type a typedef finally names. */
 static const struct btf_type *cg_btf_resolve(const struct btf *btf, u32 id)
 {
-	const struct btf_type *t = btf_type_by_id(btf, id);
+	const struct btf_type *t = cg_ksyms.btf_type_by_id(btf, id);
 	int depth;
 
 	for (depth = 0; t && depth < CG_BTF_DEPTH_MAX; depth++) {
 		if (!btf_type_is_typedef(t) && !cg_btf_is_modifier(t))
 			return t;
-		t = btf_type_by_id(btf, t->type);
+		t = cg_ksyms.btf_type_by_id(btf, t->type);
 	}
 	return NULL;
 }
@@ -97,7 +97,7 @@ static bool cg_btf_typedef_transparent(const struct btf *btf,
 static void cg_btf_spell(const struct btf *btf, u32 id, struct cg_btf_text *t,
 			 int depth)
 {
-	const struct btf_type *type = btf_type_by_id(btf, id);
+	const struct btf_type *type = cg_ksyms.btf_type_by_id(btf, id);
 
 	if (!id) {
 		cg_text_add(t, "void");
@@ -161,8 +161,8 @@ static int cg_btf_spell_func(const struct btf *btf, const char *name,
 	id = cg_ksyms.btf_find_by_name_kind(btf, name, BTF_KIND_FUNC);
 	if (id < 0)
 		return -ENOENT;
-	func = btf_type_by_id(btf, id);
-	proto = func ? btf_type_by_id(btf, func->type) : NULL;
+	func = cg_ksyms.btf_type_by_id(btf, id);
+	proto = func ? cg_ksyms.btf_type_by_id(btf, func->type) : NULL;
 	if (!proto || !btf_type_is_func_proto(proto))
 		return -ENOENT;
 
@@ -239,7 +239,7 @@ static int cg_btf_check_scan_result(const struct btf *btf)
 	u16 i;
 
 	id = cg_ksyms.btf_find_by_name_kind(btf, "scan_result", BTF_KIND_ENUM);
-	t = id < 0 ? NULL : btf_type_by_id(btf, id);
+	t = id < 0 ? NULL : cg_ksyms.btf_type_by_id(btf, id);
 	if (!t) {
 		pr_err("enum scan_result has no BTF type: unsupported kernel\n");
 		return -EINVAL;
@@ -281,7 +281,7 @@ static int cg_btf_check_collapse_control(const struct btf *btf)
 	u16 i;
 
 	id = cg_ksyms.btf_find_by_name_kind(btf, "collapse_control", BTF_KIND_STRUCT);
-	t = id < 0 ? NULL : btf_type_by_id(btf, id);
+	t = id < 0 ? NULL : cg_ksyms.btf_type_by_id(btf, id);
 	if (!t) {
 		pr_err("struct collapse_control has no BTF type: unsupported kernel\n");
 		return -EINVAL;
@@ -308,10 +308,16 @@ static int cg_btf_check_collapse_control(const struct btf *btf)
 	return 0;
 }
 
+/* The kernel's BTF, or NULL if it has none (or not the helpers to read it). */
 static struct btf *cg_btf_vmlinux(void)
 {
-	struct btf *btf = cg_selftest("missing_btf") ? NULL : cg_ksyms.bpf_get_btf_vmlinux();
+	struct btf *btf;
 
+	if (cg_selftest("missing_btf") || !cg_ksyms.bpf_get_btf_vmlinux ||
+	    !cg_ksyms.btf_find_by_name_kind || !cg_ksyms.btf_name_by_offset ||
+	    !cg_ksyms.btf_type_by_id)
+		return NULL;
+	btf = cg_ksyms.bpf_get_btf_vmlinux();
 	return IS_ERR(btf) ? NULL : btf;
 }
 

@@ -19,11 +19,16 @@
 struct cg_ksyms cg_ksyms __ro_after_init;
 
 #define CG_KSYM(member, symbol, prototype) \
-	{ symbol, (void **)&cg_ksyms.member, prototype, false }
+	{ symbol, (void **)&cg_ksyms.member, prototype, false, NULL }
 /* An observation target: missing or inlined, it is skipped, not refused. */
 #define CG_KSYM_OPTIONAL(member, symbol, prototype) \
-	{ symbol, (void **)&cg_ksyms.member, prototype, true }
-#define CG_KSYM_DATA(member, symbol) { symbol, (void **)&cg_ksyms.member, NULL, false }
+	{ symbol, (void **)&cg_ksyms.member, prototype, true, \
+	  "inlined? its statistics are unavailable" }
+/* Missing, the kernel has no BTF: module/btf.c says what that means. */
+#define CG_KSYM_BTF(member, symbol, prototype) \
+	{ symbol, (void **)&cg_ksyms.member, prototype, true, NULL }
+#define CG_KSYM_DATA(member, symbol) \
+	{ symbol, (void **)&cg_ksyms.member, NULL, false, NULL }
 
 /*
  * Every prototype as the kernel's BTF spells it (module/btf.c): typedefs of
@@ -65,11 +70,13 @@ const struct cg_ksym_entry cg_ksym_table[] = {
 	CG_KSYM(ftrace_is_dead, "ftrace_is_dead", "int ()"),
 	CG_KSYM(kallsyms_lookup_size_offset, "kallsyms_lookup_size_offset",
 		"int (long unsigned int, long unsigned int *, long unsigned int *)"),
-	CG_KSYM(bpf_get_btf_vmlinux, "bpf_get_btf_vmlinux", "struct btf * ()"),
-	CG_KSYM(btf_find_by_name_kind, "btf_find_by_name_kind",
-		"int (const struct btf *, const char *, unsigned char)"),
-	CG_KSYM(btf_name_by_offset, "btf_name_by_offset",
-		"const char * (const struct btf *, unsigned int)"),
+	CG_KSYM_BTF(bpf_get_btf_vmlinux, "bpf_get_btf_vmlinux", "struct btf * ()"),
+	CG_KSYM_BTF(btf_find_by_name_kind, "btf_find_by_name_kind",
+		    "int (const struct btf *, const char *, unsigned char)"),
+	CG_KSYM_BTF(btf_name_by_offset, "btf_name_by_offset",
+		    "const char * (const struct btf *, unsigned int)"),
+	CG_KSYM_BTF(btf_type_by_id, "btf_type_by_id",
+		    "const struct btf_type * (const struct btf *, unsigned int)"),
 };
 const unsigned int cg_ksym_count = ARRAY_SIZE(cg_ksym_table);
 
@@ -152,11 +159,12 @@ int cg_ksyms_resolve(void)
 		const struct cg_ksym_entry *e = &cg_ksym_table[i];
 		unsigned long addr = lookup(e->name);
 
-		if (e->optional && cg_selftest("no_anon_symbol"))
+		if (cg_selftest("no_anon_symbol") && !strcmp(e->name, "collapse_huge_page"))
 			addr = 0;
 		if (!addr && e->optional) {
-			pr_info("kernel symbol %s not found (inlined?): its statistics are unavailable\n",
-				e->name);
+			if (e->missing)
+				pr_info("kernel symbol %s not found (%s)\n", e->name,
+					e->missing);
 			continue;
 		}
 		if (!addr) {

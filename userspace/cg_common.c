@@ -15,6 +15,7 @@
 #include <linux/userfaultfd.h>
 #include <poll.h>
 #include <pthread.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -871,6 +872,62 @@ int cg_uffd_probe(int uffd, unsigned char *page, enum cg_probe_kind kind,
 }
 
 /* ---- collapse_guard debugfs ---------------------------------------------- */
+
+/* ---- accesses that may raise SIGBUS ---------------------------------------- */
+
+static __thread sigjmp_buf cg_bus_jump;
+static __thread volatile sig_atomic_t cg_bus_armed;
+
+static void cg_on_sigbus(int sig)
+{
+	static const char msg[] = ": FAIL: unexpected SIGBUS\n";
+
+	(void)sig;
+	if (cg_bus_armed)
+		siglongjmp(cg_bus_jump, 1);
+	if (write(STDERR_FILENO, cg_prog, strlen(cg_prog)) < 0 ||
+	    write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
+		_exit(CG_EXIT_FAIL);
+	_exit(CG_EXIT_FAIL);
+}
+
+void cg_sigbus_catch(void)
+{
+	struct sigaction sa = { .sa_handler = cg_on_sigbus };
+
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGBUS, &sa, NULL))
+		cg_setup_fail_errno("sigaction SIGBUS");
+}
+
+bool cg_try_read(const void *src, void *dst, size_t len)
+{
+	const volatile unsigned char *s = src;
+	unsigned char *d = dst;
+	size_t i;
+
+	if (sigsetjmp(cg_bus_jump, 1)) {
+		cg_bus_armed = 0;
+		return false;
+	}
+	cg_bus_armed = 1;
+	for (i = 0; i < len; i++)
+		d[i] = s[i];
+	cg_bus_armed = 0;
+	return true;
+}
+
+bool cg_try_write_byte(void *dst, unsigned char value)
+{
+	if (sigsetjmp(cg_bus_jump, 1)) {
+		cg_bus_armed = 0;
+		return false;
+	}
+	cg_bus_armed = 1;
+	*(volatile unsigned char *)dst = value;
+	cg_bus_armed = 0;
+	return true;
+}
 
 const char *cg_debugfs_dir(void)
 {

@@ -225,6 +225,16 @@ const char *cg_debugfs_dir(void);
 /* Read one statistic. Returns 0, or -1 (errno set) if unreadable/absent. */
 int cg_stat_read(const char *name, long long *value);
 
+/* ---- accesses that may raise SIGBUS (past EOF) ------------------------------ */
+
+/* Install the SIGBUS handler: an unexpected SIGBUS fails the program (exit 1). */
+void cg_sigbus_catch(void);
+/* Copy len bytes from src (a mapping) to dst, a word at a time; false if
+ * that raised SIGBUS. cg_sigbus_catch() first. */
+bool cg_try_read(const void *src, void *dst, size_t len);
+/* Write one byte through a mapping; false if that raised SIGBUS. */
+bool cg_try_write_byte(void *dst, unsigned char value);
+
 /* ---- race programs ----------------------------------------------------------- */
 
 struct option;

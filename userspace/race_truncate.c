@@ -29,8 +29,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <pthread.h>
-#include <setjmp.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,8 +73,6 @@ struct totals {
 	unsigned long collapses, collapsed, einval, eagain, enomem, eof_sigbus, eof_mapped;
 };
 
-static __thread sigjmp_buf bus_jump;
-static __thread volatile sig_atomic_t bus_armed;
 
 /* --ops N */
 static bool parse_own_opt(int c, const char *arg, void *ctx)
@@ -104,42 +100,10 @@ static struct opts parse_args(int argc, char **argv)
 	return o;
 }
 
-static void on_sigbus(int sig)
-{
-	static const char msg[] = "race_truncate: FAIL: unexpected SIGBUS\n";
-
-	(void)sig;
-	if (bus_armed)
-		siglongjmp(bus_jump, 1);
-	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
-		_exit(CG_EXIT_FAIL);
-	_exit(CG_EXIT_FAIL);
-}
-
-static void install_sigbus_handler(void)
-{
-	struct sigaction sa = { .sa_handler = on_sigbus };
-
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGBUS, &sa, NULL))
-		cg_setup_fail_errno("sigaction SIGBUS");
-}
-
 /* Copy one page through the mapping; false if that raised SIGBUS. */
 static bool read_mapped_page(const unsigned char *src, uint64_t *dst)
 {
-	const volatile uint64_t *w = (const volatile uint64_t *)src;
-	size_t i;
-
-	if (sigsetjmp(bus_jump, 1)) {
-		bus_armed = 0;
-		return false;
-	}
-	bus_armed = 1;
-	for (i = 0; i < CG_PAGE_SIZE / 8; i++)
-		dst[i] = w[i];
-	bus_armed = 0;
-	return true;
+	return cg_try_read(src, dst, CG_PAGE_SIZE);
 }
 
 static bool model_matches(const struct model *m, size_t page, const void *data,
@@ -363,7 +327,7 @@ int main(int argc, char **argv)
 	cg_init(argv[0]);
 	o = parse_args(argc, argv);
 	rng = o.race.seed | 1;
-	install_sigbus_handler();
+	cg_sigbus_catch();
 	printf("iterations=%lu ops=%lu holes=%zu seed=%llu\n", o.race.iterations, o.ops,
 	       o.race.holes, (unsigned long long)o.race.seed);
 	for (i = 0; i < o.race.iterations && !bad; i++) {

@@ -36,8 +36,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <pthread.h>
-#include <setjmp.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,46 +107,6 @@ static struct opts parse_args(int argc, char **argv)
 	if (!o.min_overlap_set)
 		o.min_overlap = o.race.iterations / 4;
 	return o;
-}
-
-static __thread sigjmp_buf bus_jump;
-static __thread volatile sig_atomic_t bus_armed;
-
-static void on_sigbus(int sig)
-{
-	static const char msg[] = "race_truncate_eof: FAIL: unexpected SIGBUS\n";
-
-	(void)sig;
-	if (bus_armed)
-		siglongjmp(bus_jump, 1);
-	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
-		_exit(CG_EXIT_FAIL);
-	_exit(CG_EXIT_FAIL);
-}
-
-static void install_sigbus_handler(void)
-{
-	struct sigaction sa = { .sa_handler = on_sigbus };
-
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGBUS, &sa, NULL))
-		cg_setup_fail_errno("sigaction SIGBUS");
-}
-
-/* Reads (or writes) one byte through a mapping: false if that raised SIGBUS. */
-static bool access_ok(volatile unsigned char *p, bool write_it)
-{
-	if (sigsetjmp(bus_jump, 1)) {
-		bus_armed = 0;
-		return false;
-	}
-	bus_armed = 1;
-	if (write_it)
-		*p = 0x5a;
-	else
-		(void)*p;
-	bus_armed = 0;
-	return true;
 }
 
 /* A fresh memfd: holes first, the rest written and touched through B. */
@@ -254,6 +212,7 @@ static bool contents_ok(unsigned long iter, const struct opts *o, int fd,
 static bool truncated_file_ok(unsigned long iter, const struct opts *o, int fd,
 			      unsigned char *b, size_t len)
 {
+	unsigned char byte;
 	struct stat st;
 
 	if (fstat(fd, &st))
@@ -262,9 +221,9 @@ static bool truncated_file_ok(unsigned long iter, const struct opts *o, int fd,
 		return fail_iter(iter, "st_size after truncation", st.st_size);
 	if (st.st_blocks != 0)
 		return fail_iter(iter, "blocks charged past EOF: st_blocks", st.st_blocks);
-	if (access_ok(b, true))
+	if (cg_try_write_byte(b, 0x5a))
 		return fail_iter(iter, "a write through B at offset 0 past EOF succeeded", 0);
-	if (access_ok(b + len - CG_PAGE_SIZE, false))
+	if (cg_try_read(b + len - CG_PAGE_SIZE, &byte, 1))
 		return fail_iter(iter, "a read of the last page past EOF succeeded", 0);
 	if (ftruncate(fd, (off_t)len))
 		cg_setup_fail_errno("ftruncate back to %zu", len);
@@ -321,7 +280,7 @@ int main(int argc, char **argv)
 
 	cg_init(argv[0]);
 	o = parse_args(argc, argv);
-	install_sigbus_handler();
+	cg_sigbus_catch();
 	rng = o.race.seed;
 	span_ns = collapse_duration_ns(cg_pmd_size(), o.race.holes);
 	printf("op=%s iterations=%lu holes=%zu seed=%llu collapse_ns=%llu\n",

@@ -90,18 +90,7 @@ cg_unload
 echo "== insmod while ftrace is disabled"
 set_sysctl 0
 for m in guard observe off; do
-	n=$(log_count 'kernel.ftrace_enabled is 0')
-	all=$(log_count 'collapse_guard')
-	if insmod "$CG_KO" mode="$m" 2>err; then
-		fail "insmod mode=$m succeeded with kernel.ftrace_enabled=0"
-	fi
-	# busybox insmod tries finit_module, then init_module: one line each
-	reasons=$(($(log_count 'kernel.ftrace_enabled is 0') - n))
-	assert_ge "$reasons" 1 "reason lines of the refused load"
-	assert_eq "$(log_count 'collapse_guard')" $((all + reasons)) \
-		"log lines of the refused load (other than its reason)"
-	! cg_loaded || fail "collapse_guard loaded after a refused insmod"
-	[ ! -e "$CG_DBG" ] || fail "$CG_DBG left behind by a refused insmod"
+	expect_refused_load 'kernel.ftrace_enabled is 0' "$CG_KO" mode="$m"
 done
 set_sysctl 1
 cg_load mode=off

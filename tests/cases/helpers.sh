@@ -114,3 +114,23 @@ run_guarded_race() {
 	done
 	echo
 }
+
+# expect_refused_load REASON KO [PARAM...]: insmod KO PARAM... fails, every
+# line it logs is REASON (at least one: busybox insmod tries finit_module,
+# then init_module), and it leaves nothing loaded, no debugfs directory.
+expect_refused_load() {
+	_reason=$1
+	shift
+	_n=$(dmesg | grep -c "$_reason" || true)
+	_all=$(dmesg | grep -c 'collapse_guard' || true)
+	if insmod "$@" 2>err; then
+		cg_unload
+		fail "insmod $* succeeded"
+	fi
+	_lines=$(($(dmesg | grep -c "$_reason" || true) - _n))
+	assert_ge "$_lines" 1 "lines saying '$_reason'"
+	assert_eq "$(dmesg | grep -c 'collapse_guard' || true)" $((_all + _lines)) \
+		"log lines of the refused load (other than its reason)"
+	! cg_loaded || fail "collapse_guard loaded after insmod $*"
+	[ ! -e "$CG_DBG" ] || fail "$CG_DBG left behind by insmod $*"
+}

@@ -37,7 +37,7 @@ TREE=$CG_DEBUG_DIR/linux-source-6.1
 LOG=$CG_DEBUG_DIR/build.log
 STAMP=$TREE/.cg-fragment.sha256
 BZIMAGE=$TREE/arch/x86/boot/bzImage
-BUILD_DEPS="bc bison flex libelf-dev libssl-dev cpio kmod rsync xz-utils make gcc"
+BUILD_DEPS="bc bison flex libelf-dev libssl-dev cpio kmod rsync xz-utils make gcc dwarves"
 
 say() {
 	printf 'debug-kernel: %s\n' "$*"
