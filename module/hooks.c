@@ -218,6 +218,8 @@ static void notrace cg_nop(unsigned long ip, unsigned long parent_ip,
  * kprobes on ftrace registered or removed while ftrace_enabled is 0 leave
  * ftrace's records unbalanced, and a later removal trips an FTRACE_WARN_ON
  * that shuts ftrace down: nothing of ours touches ftrace while it is 0.
+ * It traces kallsyms_lookup_name(), which the load probes anyway and which
+ * is cold, rather than patch the hot collapse_file() call site twice more.
  */
 static struct ftrace_ops cg_load_ops = {
 	.func = cg_nop,
@@ -226,12 +228,12 @@ static struct ftrace_ops cg_load_ops = {
 
 int cg_hooks_hold_ftrace(void)
 {
-	static unsigned char name[] = "collapse_file";
+	static unsigned char name[] = "kallsyms_lookup_name";
 	int ret;
 
 	ret = ftrace_set_filter(&cg_load_ops, name, sizeof(name) - 1, 1);
 	if (ret) {
-		pr_err("cannot trace collapse_file: %d\n", ret);
+		pr_err("cannot trace %s: %d\n", name, ret);
 		return ret;
 	}
 	ret = register_ftrace_function(&cg_load_ops);
