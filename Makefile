@@ -25,7 +25,7 @@ V       ?= 0
 
 export KDIR KRELEASE BUILD
 
-.PHONY: all module userspace testmods selftest-module selftests check demo stress bench oracle-check \
+.PHONY: all module userspace testmods selftest-module selftests check demo stress bench oracle-check abi-sweep \
 	debug-kernel debug-check \
 	checkpatch sparse lint clean help modules_install deps
 
@@ -88,6 +88,12 @@ bench: deps
 	$(MAKE) all KDIR=$(GUEST_KDIR)
 	tests/harness/run-check.sh --suite bench
 
+# Every Debian 6.1 ABI and flavour: build, boot, core tests (apt installs
+# headers and downloads images; long).
+abi-sweep: deps
+	$(MAKE) userspace selftests
+	tests/harness/abi-sweep.sh
+
 # Differential: the oracle suite on Debian's 6.12 kernel (upstream's fix).
 oracle-check: deps
 	$(MAKE) userspace
@@ -125,6 +131,7 @@ help:
 	@echo "  stress           the long stress suite (tests/stress), not part of check"
 	@echo "  bench            benchmarks that print figures (tests/bench)"
 	@echo "  oracle-check     tests/oracle on Debian's 6.12 kernel (upstream's fix), no module"
+	@echo "  abi-sweep        build, boot and test on every Debian 6.1 ABI and flavour (long)"
 	@echo "  debug-kernel     build a KASAN/lockdep/DEBUG_VM 6.1 kernel outside the tree"
 	@echo "  debug-check      run the suite against that debug kernel"
 	@echo "  checkpatch       scripts/checkpatch.pl over the kernel-side sources"

@@ -15,7 +15,7 @@
 # Environment: KRELEASE (guest kernel release, required), BUILD (default
 # <repo>/build), CG_MODULE_KO (default <repo>/collapse_guard.ko), CG_MODDIR
 # (modules root, default /lib/modules: <root>/$KRELEASE, or the release
-# directory itself), CG_GUEST_MODULES (default "zram").
+# directory itself), CG_GUEST_MODULES (default "zram lzo-rle").
 set -euo pipefail
 
 HARNESS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -24,7 +24,8 @@ BUILD=${BUILD:-$REPO/build}
 CG_MODULE_KO=${CG_MODULE_KO:-$REPO/collapse_guard.ko}
 CG_TESTMOD_KO=${CG_TESTMOD_KO:-$REPO/tests/modules/cg_testmod.ko}
 CG_SELFTEST_KO=${CG_SELFTEST_KO:-$BUILD/selftest-module/collapse_guard.ko}
-CG_GUEST_MODULES=${CG_GUEST_MODULES:-zram}
+# zram and its default compressor, a module in some flavours (cloud-amd64)
+CG_GUEST_MODULES=${CG_GUEST_MODULES:-zram lzo-rle}
 
 die() {
 	echo "mkinitramfs: $*" >&2

@@ -42,6 +42,8 @@ fetch_image() {
 	if [ ! -d "$DIR/root-$pkg" ]; then
 		dpkg-deb -x "$deb" "$DIR/root-$pkg.tmp" || die "cannot unpack $deb"
 		mv "$DIR/root-$pkg.tmp" "$DIR/root-$pkg"
+		# modules.dep for the guest (in the unpacked tree, not the host's)
+		depmod -b "$DIR/root-$pkg" "$(ls "$DIR/root-$pkg/lib/modules")"
 	fi
 }
 
