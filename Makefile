@@ -27,7 +27,7 @@ export KDIR KRELEASE BUILD
 
 .PHONY: all module userspace testmods selftest-module selftests check demo stress bench oracle-check abi-sweep \
 	debug-kernel debug-check \
-	checkpatch sparse lint clean help modules_install deps
+	checkpatch sparse lint clean help modules_install install uninstall dkms-add dkms-check deps
 
 all: module userspace
 
@@ -61,9 +61,39 @@ testmods: $(KDIR)/Makefile
 selftests:
 	tests/harness/build-selftests.sh
 
-# Into /lib/modules/<release>/updates; kbuild runs depmod.
-modules_install: module
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+# The release the module is built for (its vermagic), not the headers'
+# kernel.release (Debian's says 6.1.NNN).
+MODREL = $(shell modinfo -F vermagic collapse_guard.ko 2>/dev/null | cut -d ' ' -f 1)
+MODDEST = $(DESTDIR)/lib/modules/$(MODREL)/updates
+
+# For people without DKMS: the module into /lib/modules/<release>/updates
+# (then depmod) and cgctl into /usr/local/sbin. DESTDIR= stages elsewhere.
+# Loads nothing: modprobe collapse_guard does (contrib/ has the config).
+install: all
+	@[ -n "$(MODREL)" ] || { echo "collapse_guard: no collapse_guard.ko to install" >&2; false; }
+	install -D -m 644 collapse_guard.ko $(MODDEST)/collapse_guard.ko
+	install -D -m 755 $(BUILD)/bin/cgctl $(DESTDIR)/usr/local/sbin/cgctl
+	depmod -a $(if $(DESTDIR),-b $(DESTDIR)) $(MODREL)
+
+uninstall:
+	@[ -n "$(MODREL)" ] || { echo "collapse_guard: build it first (make), to know the release" >&2; false; }
+	rm -f $(MODDEST)/collapse_guard.ko $(DESTDIR)/usr/local/sbin/cgctl
+	depmod -a $(if $(DESTDIR),-b $(DESTDIR)) $(MODREL)
+
+modules_install: install
+
+# DKMS: the module's sources into /usr/src/collapse_guard-<version>, added.
+DKMS_SRC = /usr/src/collapse_guard-$(shell cat VERSION)
+dkms-add:
+	rm -rf $(DKMS_SRC)
+	mkdir -p $(DKMS_SRC)
+	cp -r dkms.conf Kbuild VERSION LICENSE module include debugfs $(DKMS_SRC)/
+	find $(DKMS_SRC) \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' -o -name '*.mod*' \) -delete
+	dkms add -m collapse_guard -v $(shell cat VERSION)
+
+# dkms add and build for every installed 6.1 headers package (no install).
+dkms-check:
+	tests/harness/dkms-check.sh
 
 # Installs with apt whatever the guest tests need and is missing.
 deps:
@@ -137,7 +167,10 @@ help:
 	@echo "  checkpatch       scripts/checkpatch.pl over the kernel-side sources"
 	@echo "  sparse           build with sparse (C=2)"
 	@echo "  lint             checkpatch, sparse and a W=1 build"
-	@echo "  modules_install  install into /lib/modules/<release>/updates"
+	@echo "  install          module into /lib/modules/<release>/updates, cgctl into /usr/local/sbin"
+	@echo "  uninstall        remove what install put there (DESTDIR= for both)"
+	@echo "  dkms-add         sources into /usr/src/collapse_guard-<version>, dkms add"
+	@echo "  dkms-check       dkms add/build for every installed 6.1 headers package"
 	@echo "  clean            remove build outputs"
 	@echo "Variables:"
 	@echo "  KDIR=$(KDIR)"
