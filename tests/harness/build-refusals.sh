@@ -53,7 +53,7 @@ build() {
 	rm -rf "$src"
 	mkdir -p "$src"
 	(cd "$REPO" && cp -r module include debugfs Kbuild VERSION "$src/")
-	find "$src" -name '*.o' -o -name '*.ko' -o -name '.*.cmd' | xargs -r rm -f
+	find "$src" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' \) -delete
 	make -C "/usr/src/linux-headers-$1" M="$src" modules >"$WORK/$1.log" 2>&1
 }
 

@@ -39,9 +39,10 @@ ensure_dkms() {
 releases() {
 	local d
 	for d in /usr/src/linux-headers-6.1.*; do
-		[ -f "$d/Makefile" ] && [ -f "$d/.config" ] || continue
-		[ -e "/lib/modules/${d#/usr/src/linux-headers-}/build" ] || continue
-		echo "${d#/usr/src/linux-headers-}"
+		if [ -f "$d/Makefile" ] && [ -f "$d/.config" ] &&
+		   [ -e "/lib/modules/${d#/usr/src/linux-headers-}/build" ]; then
+			echo "${d#/usr/src/linux-headers-}"
+		fi
 	done | sort -V
 }
 

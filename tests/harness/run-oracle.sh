@@ -38,7 +38,7 @@ fetch_image() {
 		(cd "$DIR" && apt-get download -qq "$pkg" >"$DIR/apt.log" 2>&1) ||
 			die "apt-get download $pkg failed (see $DIR/apt.log)"
 	fi
-	deb=$(ls "$DIR/$pkg"_*.deb | head -n 1)
+	deb=$(find "$DIR" -maxdepth 1 -name "${pkg}_*.deb" | head -n 1)
 	if [ ! -d "$DIR/root-$pkg" ]; then
 		dpkg-deb -x "$deb" "$DIR/root-$pkg.tmp" || die "cannot unpack $deb"
 		mv "$DIR/root-$pkg.tmp" "$DIR/root-$pkg"
@@ -57,7 +57,7 @@ main() {
 	[ -n "$pkg" ] || die "no linux-image-6.12.*-amd64-unsigned package known to apt"
 	fetch_image "$pkg"
 	root=$DIR/root-$pkg
-	kernel=$(ls "$root"/boot/vmlinuz-* | head -n 1)
+	kernel=$(find "$root/boot" -name 'vmlinuz-*' | head -n 1)
 	[ -f "$kernel" ] || die "no vmlinuz in $pkg"
 	echo "oracle: booting $kernel"
 	CG_KERNEL=$kernel \
