@@ -24,8 +24,11 @@
  *            slot reservation and the final store, single slots otherwise)
  * @hpage:    the new huge page, locked, with index and mapping set
  * @pagelist: present pages, locked and isolated, in index order
+ * @nr_present: present pages isolated (on @pagelist)
  * @nr_none:  holes seen while scanning
  * @nr_sealed: retry entries currently in the page cache
+ * @sealed:   the sealed section ran (a refusal is then "sealed", not "early")
+ * @irqsoff_ns: how long the sealed section ran with irqs off
  */
 struct cg_collapse {
 	struct mm_struct *mm;
@@ -37,8 +40,11 @@ struct cg_collapse {
 	struct xa_state *xas;
 	struct page *hpage;
 	struct list_head pagelist;
+	int nr_present;
 	int nr_none;
 	int nr_sealed;
+	bool sealed;
+	u64 irqsoff_ns;
 };
 
 /*
@@ -57,6 +63,8 @@ enum cg_guard_result {
 	CG_SCAN_UNALIGNED,
 };
 
+const char *cg_result_name(int result);
+
 /*
  * Positions @xas on the single slot @index, whatever the order of its last
  * store, and clears any error it holds.
@@ -70,13 +78,19 @@ int cg_collapse_file(struct mm_struct *mm, unsigned long addr,
 		     struct file *file, pgoff_t start,
 		     struct collapse_control *cc);
 
+/* module/observe.c: mode observe's wrapper around the stock collapse_file() */
+int cg_observed_collapse_file(struct mm_struct *mm, unsigned long addr,
+			      struct file *file, pgoff_t start,
+			      struct collapse_control *cc);
+
 /* module/collapse_isolate.c */
 int cg_reserve_slots(struct cg_collapse *c);
 int cg_isolate_range(struct cg_collapse *c);
 
 /* module/collapse_uffd.c */
 bool cg_uffd_missing_mapped(struct cg_collapse *c);
-bool cg_uffd_missing_mapped_unlocked(struct cg_collapse *c);
+bool cg_uffd_missing_mapped_unlocked(struct address_space *mapping,
+				     pgoff_t start, pgoff_t end);
 
 /* module/collapse_seal.c */
 int cg_seal_and_store(struct cg_collapse *c);

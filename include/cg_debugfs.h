@@ -2,7 +2,7 @@
 #ifndef _CG_DEBUGFS_H
 #define _CG_DEBUGFS_H
 
-/* /sys/kernel/debug/collapse_guard/: "mode" and "stats"; 0 even without debugfs. */
+/* /sys/kernel/debug/collapse_guard/ (debugfs/debugfs.c); 0 even without debugfs. */
 int cg_debugfs_init(void);
 void cg_debugfs_exit(void);
 

@@ -37,5 +37,6 @@ bool cg_hooks_path_available(enum cg_path path);
 
 /* Calls the probes could not follow to their return (kretprobe nmissed). */
 unsigned long cg_hooks_missed(void);
+void cg_hooks_missed_reset(void);
 
 #endif /* _CG_HOOKS_H */

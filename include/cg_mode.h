@@ -11,7 +11,8 @@
 
 enum cg_mode {
 	CG_MODE_OFF,		/* the stock 6.1 code runs; nothing is counted */
-	CG_MODE_OBSERVE,	/* the stock code runs; calls and results are counted */
+	/* the stock code runs, counted, timed, watched for lost events */
+	CG_MODE_OBSERVE,
 	CG_MODE_GUARD,		/* the module's userfaultfd-safe collapse_file runs */
 	CG_MODE_COUNT
 };

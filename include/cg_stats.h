@@ -27,12 +27,18 @@ enum cg_counter {
 	CG_GUARD_ROLLBACKS,	/* collapses undone after the huge page was allocated */
 	CG_GUARD_NOT_SHMEM,	/* refused: the file is not shmem */
 	CG_GUARD_UNALIGNED,	/* refused: the start index is not PMD aligned */
+	/* observe: stock collapses that filled holes a MISSING uffd maps */
+	CG_UFFD_EXPOSED,
+	CG_UFFD_EXPOSED_HOLES,	/* ... the holes they filled */
 	CG_COUNTER_COUNT
 };
 
 void cg_stats_count_call(enum cg_path path);
 void cg_stats_count_result(enum cg_path path, long result);
 void cg_stats_add(enum cg_counter counter, long n);
+
+/* Zeroes every counter (debugfs "reset"). */
+void cg_stats_reset(void);
 
 static inline void cg_stats_inc(enum cg_counter counter)
 {

@@ -29,6 +29,7 @@
  * in the statistics.
  */
 #include <linux/highmem.h>
+#include <linux/ktime.h>
 #include <linux/memcontrol.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
@@ -36,7 +37,10 @@
 #include <linux/swap.h>
 #include "cg_collapse.h"
 #include "cg_ksyms.h"
+#include "cg_hist.h"
+#include "cg_inject.h"
 #include "cg_stats.h"
+#include "cg_trace.h"
 
 /*
  * Step 1: the new huge page, locked, and owned by the range.
@@ -187,6 +191,46 @@ static int cg_result_for_caller(int result)
 	}
 }
 
+/**
+ * cg_result_name() - the name of a result, 6.1's or the guard's own
+ * @result: an enum scan_result or enum cg_guard_result value
+ *
+ * Return: the name the statistics and the trace events use.
+ */
+const char *cg_result_name(int result)
+{
+	static const char *const guard_names[] = {
+		[CG_SCAN_PAGE_FILLED - CG_SCAN_NR_RESULTS] = "page_filled",
+		[CG_SCAN_UFFD_MISSING - CG_SCAN_NR_RESULTS] = "uffd_missing",
+		[CG_SCAN_NOT_SHMEM - CG_SCAN_NR_RESULTS] = "not_shmem",
+		[CG_SCAN_UNALIGNED - CG_SCAN_NR_RESULTS] = "unaligned",
+	};
+
+	if (result >= 0 && result < CG_SCAN_NR_RESULTS)
+		return cg_scan_result_names[result].stat;
+	if (result >= CG_SCAN_NR_RESULTS &&
+	    result - CG_SCAN_NR_RESULTS < ARRAY_SIZE(guard_names))
+		return guard_names[result - CG_SCAN_NR_RESULTS];
+	return "unknown";
+}
+
+/* The histogram and the trace events of one guarded collapse. */
+static void cg_report(const struct cg_collapse *c, struct file *file,
+		      int result, u64 duration_ns)
+{
+	struct inode *inode = file_inode(file);
+
+	cg_hist_record(CG_HIST_GUARD, duration_ns);
+	trace_guard_collapse(inode, c->start, c->nr_present, c->nr_none,
+			     cg_result_for_caller(result),
+			     cg_result_name(result), duration_ns,
+			     c->irqsoff_ns);
+	if (result >= CG_SCAN_NR_RESULTS)
+		trace_guard_veto(inode, c->start, c->nr_none,
+				 cg_result_name(result),
+				 c->sealed ? "sealed" : "early");
+}
+
 /*
  * Refusals that cost nothing: a call the guard cannot handle, and a range
  * that a MISSING-mode userfaultfd already maps (checked again, as the
@@ -198,7 +242,7 @@ static int cg_refuse_early(struct cg_collapse *c, struct file *file)
 		return CG_SCAN_NOT_SHMEM;
 	if (!IS_ALIGNED(c->start, HPAGE_PMD_NR))
 		return CG_SCAN_UNALIGNED;
-	if (cg_uffd_missing_mapped_unlocked(c)) {
+	if (cg_uffd_missing_mapped_unlocked(c->mapping, c->start, c->end)) {
 		cg_stats_inc(CG_GUARD_UFFD_VETOED_EARLY);
 		return CG_SCAN_UFFD_MISSING;
 	}
@@ -217,6 +261,8 @@ static int cg_collapse_range(struct cg_collapse *c)
 
 	if (result == SCAN_SUCCEED) {
 		cg_copy_pages(c);
+		/* tests widen the window between the scan and the seal */
+		cg_inject_seal_delay();
 		result = cg_seal_and_store(c);
 	}
 	if (result != SCAN_SUCCEED) {
@@ -253,6 +299,7 @@ int cg_collapse_file(struct mm_struct *mm, unsigned long addr,
 		.xas = &xas,
 		.pagelist = LIST_HEAD_INIT(c.pagelist),
 	};
+	u64 started = ktime_get_ns();
 	int result;
 
 	might_sleep();
@@ -265,5 +312,6 @@ int cg_collapse_file(struct mm_struct *mm, unsigned long addr,
 		result = cg_collapse_range(&c);
 	cg_free_hpage(&c);
 	cg_count_refusal(result);
+	cg_report(&c, file, result, ktime_get_ns() - started);
 	return cg_result_for_caller(result);
 }

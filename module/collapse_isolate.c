@@ -16,6 +16,7 @@
 #include <linux/shmem_fs.h>
 #include <linux/swap.h>
 #include "cg_collapse.h"
+#include "cg_inject.h"
 #include "cg_ksyms.h"
 
 /*
@@ -149,6 +150,7 @@ static int cg_isolate_page(struct cg_collapse *c, struct page *page,
 		return SCAN_PAGE_COUNT;
 	}
 	list_add_tail(&page->lru, &c->pagelist);
+	c->nr_present++;
 	xas_unlock_irq(xas);
 	return SCAN_SUCCEED;
 }
@@ -208,6 +210,10 @@ int cg_isolate_range(struct cg_collapse *c)
 		struct page *page;
 		void *entry;
 
+		if (cg_inject_isolate_fail(c->nr_present)) {
+			result = SCAN_FAIL;
+			break;
+		}
 		cg_xas_seek(xas, index);
 		entry = xas_load(xas);
 		if (!entry) {

@@ -21,6 +21,7 @@
  * Giving up turns every retry entry back into a hole before unlocking.
  */
 #include <linux/fs.h>
+#include <linux/ktime.h>
 #include <linux/lockdep.h>
 #include <linux/mm.h>
 #include <linux/page_ref.h>
@@ -28,6 +29,8 @@
 #include <linux/shmem_fs.h>
 #include <linux/vmstat.h>
 #include "cg_collapse.h"
+#include "cg_hist.h"
+#include "cg_inject.h"
 #include "cg_ksyms.h"
 #include "cg_stats.h"
 
@@ -53,7 +56,9 @@ static int cg_seal_holes(struct cg_collapse *c)
 		c->nr_sealed++;
 	}
 	cg_stats_add(CG_GUARD_HOLES_SEALED, c->nr_sealed);
-	return c->nr_sealed == c->nr_none ? SCAN_SUCCEED : CG_SCAN_PAGE_FILLED;
+	if (c->nr_sealed != c->nr_none || cg_inject_fire(CG_INJECT_HOLE_FILLED))
+		return CG_SCAN_PAGE_FILLED;
+	return SCAN_SUCCEED;
 }
 
 /* Turns the retry entries back into holes; seeking clears any error. */
@@ -87,7 +92,9 @@ static int cg_check_uffd_missing(struct cg_collapse *c)
 	 * flag.  (6.4 relies on the xarray lock alone here.)
 	 */
 	smp_mb();
-	return cg_uffd_missing_mapped(c) ? CG_SCAN_UFFD_MISSING : SCAN_SUCCEED;
+	if (cg_uffd_missing_mapped(c) || cg_inject_fire(CG_INJECT_UFFD_VETO))
+		return CG_SCAN_UFFD_MISSING;
+	return SCAN_SUCCEED;
 }
 
 /* Ready to be found in the page cache: up to date, one reference a page. */
@@ -120,6 +127,10 @@ static int cg_store_hpage(struct cg_collapse *c)
 
 	lockdep_assert_held(&c->mapping->i_pages.xa_lock);
 	cg_prepare_hpage(c);
+	if (cg_inject_fire(CG_INJECT_STORE_FAIL)) {
+		cg_unprepare_hpage(c);
+		return SCAN_STORE_FAILED;
+	}
 	xas_set_order(xas, c->start, HPAGE_PMD_ORDER);
 	xas_store(xas, c->hpage);
 	if (xas_error(xas)) {
@@ -180,6 +191,7 @@ int cg_seal_and_store(struct cg_collapse *c)
 	struct xa_state *xas = c->xas;
 	int result = SCAN_SUCCEED;
 	bool charged = false;
+	u64 locked_at;
 
 	/*
 	 * Only a locked page of ours keeps a truncation from emptying the
@@ -192,6 +204,8 @@ int cg_seal_and_store(struct cg_collapse *c)
 	if (c->nr_none)
 		i_mmap_lock_read(c->mapping);
 	xas_lock_irq(xas);
+	locked_at = ktime_get_ns();
+	c->sealed = true;
 	if (c->nr_none) {
 		result = cg_seal_range(c);
 		i_mmap_unlock_read(c->mapping);
@@ -210,7 +224,9 @@ int cg_seal_and_store(struct cg_collapse *c)
 			cg_unseal_holes(c);
 		}
 	}
+	c->irqsoff_ns = ktime_get_ns() - locked_at;
 	xas_unlock_irq(xas);
+	cg_hist_record(CG_HIST_SEAL_IRQSOFF, c->irqsoff_ns);
 
 	if (result != SCAN_SUCCEED && charged)
 		cg_ksyms.shmem_uncharge(c->mapping->host, c->nr_none);

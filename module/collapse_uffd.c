@@ -18,6 +18,20 @@
 #include "cg_collapse.h"
 #include "cg_ksyms.h"
 
+/* Context: i_mmap_rwsem of @mapping held (no VMA joins or leaves it). */
+static bool cg_vmas_uffd_missing(struct address_space *mapping, pgoff_t first,
+				 pgoff_t last)
+{
+	struct vm_area_struct *vma;
+
+	lockdep_assert_held(&mapping->i_mmap_rwsem);
+	cg_for_each_vma_mapping(vma, mapping, first, last) {
+		if (userfaultfd_missing(vma))
+			return true;
+	}
+	return false;
+}
+
 /**
  * cg_uffd_missing_mapped() - a VMA mapping the range is userfaultfd_missing()
  * @c: the collapse
@@ -27,29 +41,26 @@
  */
 bool cg_uffd_missing_mapped(struct cg_collapse *c)
 {
-	struct vm_area_struct *vma;
-
-	lockdep_assert_held(&c->mapping->i_mmap_rwsem);
-	cg_for_each_vma_mapping(vma, c->mapping, c->start, c->end - 1) {
-		if (userfaultfd_missing(vma))
-			return true;
-	}
-	return false;
+	return cg_vmas_uffd_missing(c->mapping, c->start, c->end - 1);
 }
 
 /**
- * cg_uffd_missing_mapped_unlocked() - the early check, before any work
- * @c: the collapse
+ * cg_uffd_missing_mapped_unlocked() - the check outside the sealed section
+ * @mapping: the file's page cache
+ * @start:   the first index of the range
+ * @end:     one past its last index
  *
+ * Used before any work (the early refusal) and by the exposure detector.
  * Context: process context, no locks of the mapping held; may sleep.
  * Return: as cg_uffd_missing_mapped(), at the time of the walk.
  */
-bool cg_uffd_missing_mapped_unlocked(struct cg_collapse *c)
+bool cg_uffd_missing_mapped_unlocked(struct address_space *mapping,
+				     pgoff_t start, pgoff_t end)
 {
 	bool found;
 
-	i_mmap_lock_read(c->mapping);
-	found = cg_uffd_missing_mapped(c);
-	i_mmap_unlock_read(c->mapping);
+	i_mmap_lock_read(mapping);
+	found = cg_vmas_uffd_missing(mapping, start, end - 1);
+	i_mmap_unlock_read(mapping);
 	return found;
 }

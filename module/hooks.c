@@ -10,8 +10,11 @@
  *
  * Redirection: an ftrace_ops with IPMODIFY on collapse_file(), as livepatch
  * does (kernel/livepatch/patch.c), points the saved instruction pointer at
- * the guarded implementation when the mode is "guard".  The stock function
- * then never runs for that call.
+ * the guarded implementation when the mode is "guard"; the stock function
+ * then never runs for that call.  In mode "observe" it points at the
+ * exposure detector (observe.c), which calls the stock function itself: the
+ * redirection lets calls made from the module through, and the counting
+ * probe ignores them (they are the redirected call, already counted).
  *
  * Both are registered while the mode is "observe" or "guard", and only then:
  *  - the redirection is FTRACE_OPS_FL_PERMANENT, as livepatch's: while it
@@ -45,6 +48,7 @@
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/wait_bit.h>
+#include "cg_anon_lock.h"
 #include "cg_collapse.h"
 #include "cg_hooks.h"
 #include "cg_ksyms.h"
@@ -68,14 +72,32 @@ static bool cg_hooks_ready;	/* installed: a switch (un)registers hooks */
 static bool cg_hooks_attached;
 static bool cg_pinned_for_good;
 
+/* At the function's entry, the stack holds the caller's return address. */
+static bool cg_called_from_module(struct pt_regs *regs)
+{
+	return within_module(*(unsigned long *)kernel_stack_pointer(regs),
+			     THIS_MODULE);
+}
+
+/*
+ * Counts the call.  Mode observe's wrapper calls the stock collapse_file()
+ * from the module: that inner call is the one already counted at the
+ * redirected entry.  For collapse_huge_page(), marks the task for the mmap
+ * lock timing; the instance's data keeps the mark.
+ */
 static int cg_probe_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct cg_probe *probe = container_of(get_kretprobe(ri),
 					      struct cg_probe, krp);
+	int *anon_slot = (int *)ri->data;
 
 	if (cg_mode_get() == CG_MODE_OFF)
 		return 1;	/* no return hook for this call */
+	if (probe->path == CG_PATH_FILE && cg_called_from_module(regs))
+		return 1;
 	cg_stats_count_call(probe->path);
+	if (probe->path == CG_PATH_ANON)
+		*anon_slot = cg_anon_lock_enter();
 	return 0;
 }
 
@@ -84,6 +106,8 @@ static int cg_probe_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct cg_probe *probe = container_of(get_kretprobe(ri),
 					      struct cg_probe, krp);
 
+	if (probe->path == CG_PATH_ANON)
+		cg_anon_lock_leave(*(int *)ri->data);
 	cg_stats_count_result(probe->path, (int)regs_return_value(regs));
 	return 0;
 }
@@ -99,6 +123,12 @@ static struct cg_probe cg_probes[CG_PATH_COUNT] = {
 	},
 };
 
+static void cg_inflight_done(void)
+{
+	if (atomic_dec_and_test(&cg_inflight))
+		wake_up_var(&cg_inflight);
+}
+
 /* The guarded collapse_file(), entered from cg_redirect() only. */
 static int cg_guarded_collapse_file(struct mm_struct *mm, unsigned long addr,
 				    struct file *file, pgoff_t start,
@@ -106,20 +136,46 @@ static int cg_guarded_collapse_file(struct mm_struct *mm, unsigned long addr,
 {
 	int result = cg_collapse_file(mm, addr, file, start, cc);
 
-	if (atomic_dec_and_test(&cg_inflight))
-		wake_up_var(&cg_inflight);
+	cg_inflight_done();
 	return result;
 }
 
+/* Mode observe: the stock collapse_file() under the exposure detector. */
+static int cg_watched_collapse_file(struct mm_struct *mm, unsigned long addr,
+				    struct file *file, pgoff_t start,
+				    struct collapse_control *cc)
+{
+	int result = cg_observed_collapse_file(mm, addr, file, start, cc);
+
+	cg_inflight_done();
+	return result;
+}
+
+/*
+ * Each call reads the mode once.  A call made from the module itself (mode
+ * observe's call of the stock function) is let through, as ftrace-based
+ * function hooks do to avoid recursing into themselves.
+ */
 static void notrace cg_redirect(unsigned long ip, unsigned long parent_ip,
 				struct ftrace_ops *ops,
 				struct ftrace_regs *fregs)
 {
-	if (cg_mode_get() != CG_MODE_GUARD)
+	unsigned long target;
+
+	if (within_module(parent_ip, THIS_MODULE))
 		return;
+	switch (cg_mode_get()) {
+	case CG_MODE_GUARD:
+		target = (unsigned long)cg_guarded_collapse_file;
+		break;
+	case CG_MODE_OBSERVE:
+		target = (unsigned long)cg_watched_collapse_file;
+		break;
+	default:
+		return;
+	}
 	atomic_inc(&cg_inflight);
-	ftrace_instruction_pointer_set(fregs,
-				       (unsigned long)cg_guarded_collapse_file);
+	ftrace_instruction_pointer_set(fregs, target);
 }
 
 static struct ftrace_ops cg_redirect_ops = {
@@ -174,6 +230,7 @@ static int cg_probes_register(void)
 		krps[i]->entry_handler = cg_probe_entry;
 		krps[i]->handler = cg_probe_return;
 		krps[i]->maxactive = CG_PROBE_MAXACTIVE;
+		krps[i]->data_size = sizeof(int);
 	}
 	ret = register_kretprobes(krps, n);
 	if (ret == -ENODEV)
@@ -372,15 +429,30 @@ void cg_hooks_remove(void)
 	synchronize_rcu_tasks();
 }
 
+static unsigned long cg_probes_missed_total(void)
+{
+	lockdep_assert_held(&cg_switch_mutex);
+	return cg_probes_missed_before +
+	       (cg_hooks_attached ? cg_probes_missed() : 0);
+}
+
+/* Counted from the last reset (cg_hooks_missed_reset()). */
+static unsigned long cg_probes_missed_at_reset;
+
 /* Out of instances (krp), or entered while another kprobe ran (kp). */
 unsigned long cg_hooks_missed(void)
 {
 	unsigned long missed;
 
 	mutex_lock(&cg_switch_mutex);
-	missed = cg_probes_missed_before;
-	if (cg_hooks_attached)
-		missed += cg_probes_missed();
+	missed = cg_probes_missed_total() - cg_probes_missed_at_reset;
 	mutex_unlock(&cg_switch_mutex);
 	return missed;
+}
+
+void cg_hooks_missed_reset(void)
+{
+	mutex_lock(&cg_switch_mutex);
+	cg_probes_missed_at_reset = cg_probes_missed_total();
+	mutex_unlock(&cg_switch_mutex);
 }

@@ -27,6 +27,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
+#include "cg_anon_lock.h"
 #include "cg_btf.h"
 #include "cg_debugfs.h"
 #include "cg_hooks.h"
@@ -76,6 +77,7 @@ static void __exit cg_exit(void)
 {
 	cg_debugfs_exit();
 	cg_hooks_remove();
+	cg_anon_lock_exit();
 	pr_info("unloaded\n");
 }
 

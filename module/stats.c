@@ -31,6 +31,8 @@ static const char *const cg_counter_names[] = {
 	[CG_GUARD_ROLLBACKS]	= "guard_rollbacks",
 	[CG_GUARD_NOT_SHMEM]	= "guard_refused_not_shmem",
 	[CG_GUARD_UNALIGNED]	= "guard_refused_unaligned",
+	[CG_UFFD_EXPOSED]	= "uffd_exposed",
+	[CG_UFFD_EXPOSED_HOLES]	= "uffd_exposed_holes",
 };
 static_assert(ARRAY_SIZE(cg_counter_names) == CG_COUNTER_COUNT);
 
@@ -50,6 +52,26 @@ void cg_stats_count_result(enum cg_path path, long result)
 void cg_stats_add(enum cg_counter counter, long n)
 {
 	atomic_long_add(n, &cg_counters[counter]);
+}
+
+static void cg_zero(atomic_long_t *counters, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		atomic_long_set(&counters[i], 0);
+}
+
+/* Not atomic with concurrent counting: a collapse may straddle the reset. */
+void cg_stats_reset(void)
+{
+	int path;
+
+	cg_zero(cg_calls, CG_PATH_COUNT);
+	cg_zero(cg_returns, CG_PATH_COUNT);
+	for (path = 0; path < CG_PATH_COUNT; path++)
+		cg_zero(cg_results[path], CG_SCAN_NR_RESULTS);
+	cg_zero(cg_counters, CG_COUNTER_COUNT);
 }
 
 static void cg_show_path(struct seq_file *seq, enum cg_path path, bool available)

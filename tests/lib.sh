@@ -89,6 +89,37 @@ cg_stat_delta() {
 	echo $((_now - _old))
 }
 
+# ---- trace events --------------------------------------------------------
+
+CG_TRACE=/sys/kernel/tracing
+
+# trace_start: an empty trace buffer recording the module's events only.
+trace_start() {
+	[ -d "$CG_TRACE/events/collapse_guard" ] ||
+		fail "no events/collapse_guard in $CG_TRACE (module loaded? tracefs?)"
+	echo 0 >"$CG_TRACE/tracing_on"
+	echo >"$CG_TRACE/set_event"
+	echo 4096 >"$CG_TRACE/buffer_size_kb"
+	echo >"$CG_TRACE/trace"
+	echo 1 >"$CG_TRACE/events/collapse_guard/enable"
+	echo 1 >"$CG_TRACE/tracing_on"
+}
+
+trace_stop() {
+	echo 0 >"$CG_TRACE/tracing_on"
+	echo 0 >"$CG_TRACE/events/collapse_guard/enable"
+}
+
+# trace_events EVENT: the recorded EVENT lines, fields from "dev=" on.
+trace_events() {
+	sed -n "s/.* $1: //p" "$CG_TRACE/trace"
+}
+
+# field NAME LINE: the value of NAME=... in an event line.
+field() {
+	kv "$1" "$2"
+}
+
 # ---- assertions ----------------------------------------------------------
 
 is_integer() {

@@ -15,6 +15,16 @@ run_status() {
 	[ "$_rc" -eq "$_want" ] || fail "$1 exited with status $_rc, expected $_want"
 }
 
+# refuse_write FILE BYTES: one write(2) of BYTES (printf format) to FILE must
+# fail with EINVAL (dd reports the errno).
+refuse_write() {
+	# shellcheck disable=SC2059 # the bytes to write are the format
+	if printf "$2" | dd of="$1" bs=64 conv=notrunc 2>err; then
+		fail "writing '$2' to $1 succeeded"
+	fi
+	grep -q 'Invalid argument' err || fail "writing '$2' to $1 failed, but not with EINVAL: $(cat err)"
+}
+
 # fail_with_deltas SAVED MSG: show every statistic that moved since SAVED,
 # then fail with MSG.
 fail_with_deltas() {

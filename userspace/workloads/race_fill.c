@@ -22,7 +22,7 @@
  * Output: key=value lines. Exit 0 if every iteration held, 1 if not, 2 on
  * usage or setup errors.
  */
-#include "cg_common.h"
+#include "cgu.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -49,7 +49,7 @@ static const char *const method_names[] = { "pwrite", "fallocate", "both", NULL 
 enum fate { FATE_DATA, FATE_HOLE, FATE_PWRITE, FATE_FALLOCATE };
 
 struct opts {
-	struct cg_race_opts race;	/* --iterations, --holes, --seed */
+	struct cgu_race_opts race;	/* --iterations, --holes, --seed */
 	enum method method;
 	bool others_collapse;	/* khugepaged may collapse shmem too */
 };
@@ -74,7 +74,7 @@ static bool parse_own_opt(int c, const char *arg, void *ctx)
 
 	if (c != 'm')
 		return false;
-	o->method = cg_parse_word(arg, "--method", method_names);
+	o->method = cgu_parse_word(arg, "--method", method_names);
 	return true;
 }
 
@@ -85,11 +85,11 @@ static struct opts parse_args(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = {
-		.race = { .iterations = 150, .holes = 16, .seed = cg_race_default_seed() },
+		.race = { .iterations = 150, .holes = 16, .seed = cgu_race_default_seed() },
 		.method = METHOD_BOTH,
 	};
 
-	cg_race_parse(argc, argv, longopts, usage, 256, &o.race, parse_own_opt, &o);
+	cgu_race_parse(argc, argv, longopts, usage, 256, &o.race, parse_own_opt, &o);
 	return o;
 }
 
@@ -100,12 +100,12 @@ static void fill_hole(int fd, size_t page, enum fate how)
 
 	if (how == FATE_FALLOCATE) {
 		if (fallocate(fd, 0, off, CG_PAGE_SIZE))
-			cg_setup_fail_errno("fallocate page %zu", page);
+			cgu_setup_fail_errno("fallocate page %zu", page);
 		return;
 	}
-	cg_pattern_fill_page(buf, FILL_SEED, page);
+	cgu_pattern_fill_page(buf, FILL_SEED, page);
 	if (pwrite(fd, buf, CG_PAGE_SIZE, off) != (ssize_t)CG_PAGE_SIZE)
-		cg_setup_fail_errno("pwrite page %zu", page);
+		cgu_setup_fail_errno("pwrite page %zu", page);
 }
 
 static void *fill_thread(void *arg)
@@ -113,7 +113,7 @@ static void *fill_thread(void *arg)
 	struct filler *r = arg;
 	size_t i;
 
-	cg_race_wait_start(r->start, r->delay_ns);
+	cgu_race_wait_start(r->start, r->delay_ns);
 	for (i = 0; i < r->norder; i++)
 		fill_hole(r->fd, r->order[i], r->fate[r->order[i]]);
 	return NULL;
@@ -126,16 +126,16 @@ static size_t plan_fills(const struct opts *o, enum fate *fate, size_t npages,
 	size_t i, n = 0;
 
 	for (i = 0; i < npages; i++) {
-		if (fate[i] != FATE_HOLE || cg_rand(rng) % 3 == 0)
+		if (fate[i] != FATE_HOLE || cgu_rand(rng) % 3 == 0)
 			continue;
 		if (o->method == METHOD_BOTH)
-			fate[i] = cg_rand(rng) % 2 ? FATE_PWRITE : FATE_FALLOCATE;
+			fate[i] = cgu_rand(rng) % 2 ? FATE_PWRITE : FATE_FALLOCATE;
 		else
 			fate[i] = o->method == METHOD_PWRITE ? FATE_PWRITE : FATE_FALLOCATE;
 		order[n++] = i;
 	}
 	for (i = n; i > 1; i--) {	/* shuffle */
-		size_t j = (size_t)(cg_rand(rng) % i), tmp = order[i - 1];
+		size_t j = (size_t)(cgu_rand(rng) % i), tmp = order[i - 1];
 
 		order[i - 1] = order[j];
 		order[j] = tmp;
@@ -143,22 +143,22 @@ static size_t plan_fills(const struct opts *o, enum fate *fate, size_t npages,
 	return n;
 }
 
-static bool page_ok(const struct cg_twin *t, size_t page, enum fate f, uint64_t seed,
-		    bool via_map, struct cg_mismatch *mm)
+static bool page_ok(const struct cgu_twin *t, size_t page, enum fate f, uint64_t seed,
+		    bool via_map, struct cgu_mismatch *mm)
 {
-	enum cg_expect kind = f == FATE_DATA || f == FATE_PWRITE ?
+	enum cgu_expect kind = f == FATE_DATA || f == FATE_PWRITE ?
 			      CG_EXPECT_PATTERN : CG_EXPECT_ZERO;
 	uint64_t s = f == FATE_PWRITE ? FILL_SEED : seed;
 
-	if (!cg_check_file_page(t->fd, kind, s, page, mm))
+	if (!cgu_check_file_page(t->fd, kind, s, page, mm))
 		return false;
-	return !via_map || cg_check_page(t->b + page * CG_PAGE_SIZE, kind, s, page, mm);
+	return !via_map || cgu_check_page(t->b + page * CG_PAGE_SIZE, kind, s, page, mm);
 }
 
-static int check_contents(const struct cg_twin *t, const enum fate *fate, uint64_t seed,
+static int check_contents(const struct cgu_twin *t, const enum fate *fate, uint64_t seed,
 			  unsigned long iter)
 {
-	struct cg_mismatch mm;
+	struct cgu_mismatch mm;
 	size_t i;
 
 	for (i = 0; i < t->npages; i++) {
@@ -166,9 +166,9 @@ static int check_contents(const struct cg_twin *t, const enum fate *fate, uint64
 		bool via_map = fate[i] != FATE_HOLE;
 
 		if (!page_ok(t, i, fate[i], seed, via_map, &mm)) {
-			cg_msg("FAIL: iteration=%lu page %zu (fate %d) lost its contents",
+			cgu_msg("FAIL: iteration=%lu page %zu (fate %d) lost its contents",
 			       iter, i, fate[i]);
-			cg_report_mismatch("file or B", &mm);
+			cgu_report_mismatch("file or B", &mm);
 			return 1;
 		}
 	}
@@ -178,19 +178,19 @@ static int check_contents(const struct cg_twin *t, const enum fate *fate, uint64
 /* Whether the holes nobody filled were filled by a collapse: from the first
  * one; the others must agree (checked by the caller). When the filler
  * filled every hole there is nothing to tell: answer if_none. */
-static bool unfilled_holes_collapsed(const struct cg_twin *t, const enum fate *fate,
+static bool unfilled_holes_collapsed(const struct cgu_twin *t, const enum fate *fate,
 				     bool if_none)
 {
 	size_t i;
 
 	for (i = 0; i < t->npages; i++)
 		if (fate[i] == FATE_HOLE)
-			return !cg_page_is_hole(t->fd, i);
+			return !cgu_page_is_hole(t->fd, i);
 	return if_none;
 }
 
 /* One look at the page cache; with report false, a failure is silent. */
-static int check_page_cache(const struct cg_twin *t, const enum fate *fate,
+static int check_page_cache(const struct cgu_twin *t, const enum fate *fate,
 			    bool collapsed, bool others_collapse, unsigned long iter,
 			    bool report)
 {
@@ -200,49 +200,49 @@ static int check_page_cache(const struct cg_twin *t, const enum fate *fate,
 
 	if (filled != collapsed && !(filled && others_collapse)) {
 		if (report)
-			cg_msg("FAIL: iteration=%lu MADV_COLLAPSE %s, but the holes nobody wrote are %s",
+			cgu_msg("FAIL: iteration=%lu MADV_COLLAPSE %s, but the holes nobody wrote are %s",
 			       iter, collapsed ? "succeeded" : "failed", filled ? "data" : "holes");
 		return 1;
 	}
 	for (i = 0; i < t->npages; i++) {
 		bool want_hole = !filled && fate[i] == FATE_HOLE;
 
-		if (cg_page_is_hole(t->fd, i) != want_hole) {
+		if (cgu_page_is_hole(t->fd, i) != want_hole) {
 			if (report)
-				cg_msg("FAIL: iteration=%lu page %zu: hole=%d, expected %d (collapsed=%d fate=%d)",
+				cgu_msg("FAIL: iteration=%lu page %zu: hole=%d, expected %d (collapsed=%d fate=%d)",
 				       iter, i, !want_hole, want_hole, filled, fate[i]);
 			return 1;
 		}
 		present += !want_hole;
 	}
-	if (cg_file_pages(t->fd) != present) {
+	if (cgu_file_pages(t->fd) != present) {
 		if (report)
-			cg_msg("FAIL: iteration=%lu st_blocks counts %ld pages, %ld are present",
-			       iter, cg_file_pages(t->fd), present);
+			cgu_msg("FAIL: iteration=%lu st_blocks counts %ld pages, %ld are present",
+			       iter, cgu_file_pages(t->fd), present);
 		return 1;
 	}
-	if (collapsed && cg_smaps_kb(t->b, "ShmemPmdMapped") < (long)(t->len / 1024)) {
+	if (collapsed && cgu_smaps_kb(t->b, "ShmemPmdMapped") < (long)(t->len / 1024)) {
 		if (report)
-			cg_msg("FAIL: iteration=%lu MADV_COLLAPSE succeeded but B is not PMD-mapped", iter);
+			cgu_msg("FAIL: iteration=%lu MADV_COLLAPSE succeeded but B is not PMD-mapped", iter);
 		return 1;
 	}
 	return 0;
 }
 
 /* After a failure: the state of every page that was a hole at the start. */
-static void dump_page_cache(const struct cg_twin *t, const enum fate *fate)
+static void dump_page_cache(const struct cgu_twin *t, const enum fate *fate)
 {
 	size_t i;
 
 	fprintf(stderr, "%s: state: st_blocks_pages=%ld ShmemPmdMapped(B)=%ld first_hole=%lld pages:",
-		cg_prog, cg_file_pages(t->fd), cg_smaps_kb(t->b, "ShmemPmdMapped"),
+		cgu_prog, cgu_file_pages(t->fd), cgu_smaps_kb(t->b, "ShmemPmdMapped"),
 		(long long)lseek(t->fd, 0, SEEK_HOLE));
 	for (i = 0; i < t->npages; i++)
 		if (fate[i] != FATE_DATA)
 			fprintf(stderr, " %zu:%s:%s", i,
 				fate[i] == FATE_HOLE ? "unfilled" :
 				fate[i] == FATE_PWRITE ? "pwrite" : "fallocate",
-				cg_page_is_hole(t->fd, i) ? "hole" : "data");
+				cgu_page_is_hole(t->fd, i) ? "hole" : "data");
 	fputc('\n', stderr);
 }
 
@@ -252,7 +252,7 @@ static void dump_page_cache(const struct cg_twin *t, const enum fate *fate)
  * fill. A collapse happens at most once and is quick: look again (up to 5
  * times, 100 ms apart); a real inconsistency persists.
  */
-static int check_page_cache_settled(const struct cg_twin *t, const enum fate *fate,
+static int check_page_cache_settled(const struct cgu_twin *t, const enum fate *fate,
 				    bool collapsed, bool others_collapse,
 				    unsigned long iter)
 {
@@ -263,12 +263,12 @@ static int check_page_cache_settled(const struct cg_twin *t, const enum fate *fa
 			dump_page_cache(t, fate);
 			return 1;
 		}
-		cg_sleep_ms(100);
+		cgu_sleep_ms(100);
 	}
 	return 0;
 }
 
-static int check_result(const struct cg_collapse_racer *c, unsigned long iter, struct totals *tot)
+static int check_result(const struct cgu_collapse_racer *c, unsigned long iter, struct totals *tot)
 {
 	if (!c->ret)
 		tot->collapsed++;
@@ -279,8 +279,8 @@ static int check_result(const struct cg_collapse_racer *c, unsigned long iter, s
 	else if (c->err == ENOMEM)
 		tot->nomem++;
 	else {
-		cg_msg("FAIL: iteration=%lu MADV_COLLAPSE failed with unexpected errno %s",
-		       iter, cg_errno_name(c->err));
+		cgu_msg("FAIL: iteration=%lu MADV_COLLAPSE failed with unexpected errno %s",
+		       iter, cgu_errno_name(c->err));
 		return 1;
 	}
 	return 0;
@@ -303,30 +303,30 @@ static int run_iteration(const struct opts *o, unsigned long iter, uint64_t *rng
 	static enum fate fate[CG_MAX_RANGE_PAGES];
 	static size_t order[CG_MAX_RANGE_PAGES];
 	pthread_barrier_t start;
-	struct cg_collapse_racer c = { .start = &start };
+	struct cgu_collapse_racer c = { .start = &start };
 	struct filler f = { .start = &start };
 	uint64_t seed = o->race.seed + iter, window = *collapse_ns + *collapse_ns / 4;
-	struct cg_twin t;
+	struct cgu_twin t;
 	size_t i;
 	int bad;
 
-	cg_twin_create(&t, "race_fill");
-	cg_pick_holes(hole, t.npages, o->race.holes, rng);
+	cgu_twin_create(&t, "race_fill");
+	cgu_pick_holes(hole, t.npages, o->race.holes, rng);
 	for (i = 0; i < t.npages; i++)
 		fate[i] = hole[i] ? FATE_HOLE : FATE_DATA;
-	cg_twin_fill(&t, hole, seed);
-	cg_madvise(t.b, t.len, MADV_HUGEPAGE, "MADV_HUGEPAGE");
+	cgu_twin_fill(&t, hole, seed);
+	cgu_madvise(t.b, t.len, MADV_HUGEPAGE, "MADV_HUGEPAGE");
 	f.fd = t.fd;
 	f.fate = fate;
 	f.order = order;
 	f.norder = plan_fills(o, fate, t.npages, order, rng);
 	c.addr = t.b;
 	c.len = t.len;
-	if (cg_rand(rng) % 4 == 0)
-		c.delay_ns = cg_rand(rng) % (window / 4 + 1);
+	if (cgu_rand(rng) % 4 == 0)
+		c.delay_ns = cgu_rand(rng) % (window / 4 + 1);
 	else
-		f.delay_ns = cg_rand(rng) % (window + 1);
-	cg_race_pair(&start, cg_collapse_racer_thread, &c, fill_thread, &f);
+		f.delay_ns = cgu_rand(rng) % (window + 1);
+	cgu_race_pair(&start, cgu_collapse_racer_thread, &c, fill_thread, &f);
 	if (!c.ret)
 		*collapse_ns = c.duration_ns;
 	count_methods(fate, t.npages, tot);
@@ -335,7 +335,7 @@ static int run_iteration(const struct opts *o, unsigned long iter, uint64_t *rng
 		bad = check_contents(&t, fate, seed, iter);
 	if (!bad)
 		bad = check_page_cache_settled(&t, fate, !c.ret, o->others_collapse, iter);
-	cg_twin_destroy(&t);
+	cgu_twin_destroy(&t);
 	return bad;
 }
 
@@ -347,18 +347,18 @@ int main(int argc, char **argv)
 	struct opts o;
 	int bad = 0;
 
-	cg_init(argv[0]);
+	cgu_init(argv[0]);
 	o = parse_args(argc, argv);
 	rng = o.race.seed | 1;
-	o.others_collapse = cg_khugepaged_may_collapse(true);
+	o.others_collapse = cgu_khugepaged_may_collapse(true);
 	printf("iterations=%lu holes=%zu method=%s khugepaged=%d seed=%llu\n", o.race.iterations,
 	       o.race.holes, method_names[o.method], o.others_collapse,
 	       (unsigned long long)o.race.seed);
 	for (i = 0; i < o.race.iterations && !bad; i++) {
-		cg_watchdog(60, "an iteration");
+		cgu_watchdog(60, "an iteration");
 		bad = run_iteration(&o, i, &rng, &collapse_ns, &tot);
 	}
-	cg_watchdog(0, "");
+	cgu_watchdog(0, "");
 	printf("done=%lu collapsed=%lu eagain=%lu refused=%lu enomem=%lu pwrites=%lu fallocates=%lu result=%s\n",
 	       i, tot.collapsed, tot.filled_under, tot.refused, tot.nomem, tot.pwrites,
 	       tot.fallocates, bad ? "FAIL" : "ok");

@@ -15,7 +15,7 @@
  * /sys/kernel/debug/collapse_guard. Errors go to stderr with exit 1; usage
  * errors exit 2.
  */
-#include "cg_common.h"
+#include "cgu.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -40,7 +40,7 @@ struct stat_set {
 	long long value[MAX_STATS];
 };
 
-cg_noreturn static void fail_errno(const char *what, const char *path)
+cgu_noreturn static void fail_errno(const char *what, const char *path)
 {
 	fprintf(stderr, "cgctl: %s %s: %s\n", what, path, strerror(errno));
 	if (errno == ENOENT)
@@ -50,7 +50,7 @@ cg_noreturn static void fail_errno(const char *what, const char *path)
 
 static void debugfs_path(char *buf, size_t len, const char *file)
 {
-	snprintf(buf, len, "%s/%s", cg_debugfs_dir(), file);
+	snprintf(buf, len, "%s/%s", cgu_debugfs_dir(), file);
 }
 
 /* ---- mode ----------------------------------------------------------------- */
@@ -259,10 +259,10 @@ static int cmd_stats(int argc, char **argv)
 		else if (!strcmp(argv[i], "--save") && i + 1 < argc)
 			save = argv[++i];
 		else
-			cg_usage_fail(usage, "stats: bad argument '%s'", argv[i]);
+			cgu_usage_fail(usage, "stats: bad argument '%s'", argv[i]);
 	}
 	if (save && (diff || nonzero))
-		cg_usage_fail(usage, "stats: --save takes no other option");
+		cgu_usage_fail(usage, "stats: --save takes no other option");
 	load_current(&cur);
 	if (save)
 		return save_stats(&cur, save);
@@ -273,21 +273,21 @@ static int cmd_stats(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	cg_init(argv[0]);
+	cgu_init(argv[0]);
 	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 		fputs(usage, stdout);
 		return 0;
 	}
 	if (argc < 2)
-		cg_usage_fail(usage, "missing command");
+		cgu_usage_fail(usage, "missing command");
 	if (!strcmp(argv[1], "mode")) {
 		if (argc == 2)
 			return cmd_mode_show();
 		if (argc == 3)
 			return cmd_mode_set(argv[2]);
-		cg_usage_fail(usage, "mode: too many arguments");
+		cgu_usage_fail(usage, "mode: too many arguments");
 	}
 	if (!strcmp(argv[1], "stats"))
 		return cmd_stats(argc - 2, argv + 2);
-	cg_usage_fail(usage, "unknown command '%s'", argv[1]);
+	cgu_usage_fail(usage, "unknown command '%s'", argv[1]);
 }

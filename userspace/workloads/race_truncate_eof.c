@@ -30,7 +30,7 @@
  * Output: key=value lines. Exit 0 if every iteration held, 1 if not, 2 on
  * usage or setup errors.
  */
-#include "cg_common.h"
+#include "cgu.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -57,7 +57,7 @@ static const char *const op_names[] = { "truncate", "punch", "fallocate", NULL }
 #define SEED	0xE0F5EEDULL
 
 struct opts {
-	struct cg_race_opts race;	/* --iterations, --holes, --seed */
+	struct cgu_race_opts race;	/* --iterations, --holes, --seed */
 	enum op op;
 	unsigned long min_overlap;
 	bool min_overlap_set;
@@ -81,9 +81,9 @@ static bool parse_own_opt(int c, const char *arg, void *ctx)
 	struct opts *o = ctx;
 
 	switch (c) {
-	case 'o': o->op = cg_parse_word(arg, "--op", op_names); break;
+	case 'o': o->op = cgu_parse_word(arg, "--op", op_names); break;
 	case 'm':
-		o->min_overlap = cg_parse_ulong(arg, "--min-overlap", 0, 1UL << 30);
+		o->min_overlap = cgu_parse_ulong(arg, "--min-overlap", 0, 1UL << 30);
 		o->min_overlap_set = true;
 		break;
 	default: return false;
@@ -99,11 +99,11 @@ static struct opts parse_args(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = {
-		.race = { .iterations = 200, .holes = 511, .seed = cg_race_default_seed() },
+		.race = { .iterations = 200, .holes = 511, .seed = cgu_race_default_seed() },
 		.op = OP_TRUNCATE,
 	};
 
-	cg_race_parse(argc, argv, longopts, usage, 511, &o.race, parse_own_opt, &o);
+	cgu_race_parse(argc, argv, longopts, usage, 511, &o.race, parse_own_opt, &o);
 	if (!o.min_overlap_set)
 		o.min_overlap = o.race.iterations / 4;
 	return o;
@@ -114,11 +114,11 @@ static void build(int *fd, unsigned char **b, size_t len, size_t holes)
 {
 	size_t i;
 
-	*fd = cg_memfd("race_truncate_eof", len);
-	*b = cg_map_shared(*fd, len);
-	cg_madvise(*b, len, MADV_HUGEPAGE, "MADV_HUGEPAGE");
+	*fd = cgu_memfd("race_truncate_eof", len);
+	*b = cgu_map_shared(*fd, len);
+	cgu_madvise(*b, len, MADV_HUGEPAGE, "MADV_HUGEPAGE");
 	for (i = holes; i < len / CG_PAGE_SIZE; i++)
-		cg_pattern_fill_page(*b + i * CG_PAGE_SIZE, SEED, i);
+		cgu_pattern_fill_page(*b + i * CG_PAGE_SIZE, SEED, i);
 }
 
 static void destroy(int fd, unsigned char *b, size_t len)
@@ -143,17 +143,17 @@ static void apply(enum op op, int fd, size_t len)
 		break;
 	}
 	if (ret)
-		cg_setup_fail_errno("%s", op_names[op]);
+		cgu_setup_fail_errno("%s", op_names[op]);
 }
 
 static void *mutator_thread(void *arg)
 {
 	struct mutator *m = arg;
 
-	cg_race_wait_start(m->start, m->delay_ns);
-	m->t0 = cg_now_ns();
+	cgu_race_wait_start(m->start, m->delay_ns);
+	m->t0 = cgu_now_ns();
 	apply(m->op, m->fd, m->len);
-	m->t1 = cg_now_ns();
+	m->t1 = cgu_now_ns();
 	return NULL;
 }
 
@@ -168,10 +168,10 @@ static uint64_t collapse_duration_ns(size_t len, size_t holes)
 		uint64_t t0;
 
 		build(&fd, &b, len, holes);
-		t0 = cg_now_ns();
-		(void)cg_collapse(b, len, &err);
-		if (cg_now_ns() - t0 < best)
-			best = cg_now_ns() - t0;
+		t0 = cgu_now_ns();
+		(void)cgu_collapse(b, len, &err);
+		if (cgu_now_ns() - t0 < best)
+			best = cgu_now_ns() - t0;
 		destroy(fd, b, len);
 	}
 	return best;
@@ -179,12 +179,12 @@ static uint64_t collapse_duration_ns(size_t len, size_t holes)
 
 static bool fail_iter(unsigned long iter, const char *what, long long got)
 {
-	cg_msg("FAIL: iteration=%lu %s (got %lld)", iter, what, got);
+	cgu_msg("FAIL: iteration=%lu %s (got %lld)", iter, what, got);
 	return false;
 }
 
 /* Page i of the file as the operation alone leaves it. */
-static enum cg_expect expected_kind(enum op op, size_t page, size_t holes)
+static enum cgu_expect expected_kind(enum op op, size_t page, size_t holes)
 {
 	return op == OP_FALLOCATE && page >= holes ? CG_EXPECT_PATTERN : CG_EXPECT_ZERO;
 }
@@ -193,15 +193,15 @@ static enum cg_expect expected_kind(enum op op, size_t page, size_t holes)
 static bool contents_ok(unsigned long iter, const struct opts *o, int fd,
 			const unsigned char *b, size_t npages)
 {
-	struct cg_mismatch mm;
+	struct cgu_mismatch mm;
 	size_t i;
 
 	for (i = 0; i < npages; i++) {
-		enum cg_expect kind = expected_kind(o->op, i, o->race.holes);
+		enum cgu_expect kind = expected_kind(o->op, i, o->race.holes);
 
-		if (!cg_check_file_page(fd, kind, SEED, i, &mm) ||
-		    !cg_check_page(b + i * CG_PAGE_SIZE, kind, SEED, i, &mm)) {
-			cg_report_mismatch("file", &mm);
+		if (!cgu_check_file_page(fd, kind, SEED, i, &mm) ||
+		    !cgu_check_page(b + i * CG_PAGE_SIZE, kind, SEED, i, &mm)) {
+			cgu_report_mismatch("file", &mm);
 			return fail_iter(iter, "data differs from what the operation leaves",
 					 (long long)i);
 		}
@@ -216,17 +216,17 @@ static bool truncated_file_ok(unsigned long iter, const struct opts *o, int fd,
 	struct stat st;
 
 	if (fstat(fd, &st))
-		cg_setup_fail_errno("fstat");
+		cgu_setup_fail_errno("fstat");
 	if (st.st_size != 0)
 		return fail_iter(iter, "st_size after truncation", st.st_size);
 	if (st.st_blocks != 0)
 		return fail_iter(iter, "blocks charged past EOF: st_blocks", st.st_blocks);
-	if (cg_try_write_byte(b, 0x5a))
+	if (cgu_try_write_byte(b, 0x5a))
 		return fail_iter(iter, "a write through B at offset 0 past EOF succeeded", 0);
-	if (cg_try_read(b + len - CG_PAGE_SIZE, &byte, 1))
+	if (cgu_try_read(b + len - CG_PAGE_SIZE, &byte, 1))
 		return fail_iter(iter, "a read of the last page past EOF succeeded", 0);
 	if (ftruncate(fd, (off_t)len))
-		cg_setup_fail_errno("ftruncate back to %zu", len);
+		cgu_setup_fail_errno("ftruncate back to %zu", len);
 	return contents_ok(iter, o, fd, b, len / CG_PAGE_SIZE);
 }
 
@@ -239,7 +239,7 @@ static bool file_ok(unsigned long iter, const struct opts *o, int fd,
 	if (o->op == OP_TRUNCATE)
 		return truncated_file_ok(iter, o, fd, b, len);
 	if (fstat(fd, &st))
-		cg_setup_fail_errno("fstat");
+		cgu_setup_fail_errno("fstat");
 	if (st.st_blocks != want_blocks)
 		return fail_iter(iter, "st_blocks differs from what the operation leaves",
 				 st.st_blocks);
@@ -249,15 +249,15 @@ static bool file_ok(unsigned long iter, const struct opts *o, int fd,
 static void one_iteration(unsigned long iter, const struct opts *o, uint64_t delay_ns,
 			  struct totals *tot)
 {
-	size_t len = cg_pmd_size();
+	size_t len = cgu_pmd_size();
 	pthread_barrier_t start;
-	struct cg_collapse_racer c = { .start = &start, .len = len };
+	struct cgu_collapse_racer c = { .start = &start, .len = len };
 	struct mutator m = { .start = &start, .delay_ns = delay_ns, .op = o->op, .len = len };
 	int fd;
 
 	build(&fd, &c.addr, len, o->race.holes);
 	m.fd = fd;
-	cg_race_pair(&start, cg_collapse_racer_thread, &c, mutator_thread, &m);
+	cgu_race_pair(&start, cgu_collapse_racer_thread, &c, mutator_thread, &m);
 	if (m.t0 < c.start_ns + c.duration_ns && m.t1 > c.start_ns)
 		tot->overlapped++;
 	if (c.ret == 0)
@@ -278,11 +278,11 @@ int main(int argc, char **argv)
 	unsigned long i;
 	struct opts o;
 
-	cg_init(argv[0]);
+	cgu_init(argv[0]);
 	o = parse_args(argc, argv);
-	cg_sigbus_catch();
+	cgu_sigbus_catch();
 	rng = o.race.seed;
-	span_ns = collapse_duration_ns(cg_pmd_size(), o.race.holes);
+	span_ns = collapse_duration_ns(cgu_pmd_size(), o.race.holes);
 	printf("op=%s iterations=%lu holes=%zu seed=%llu collapse_ns=%llu\n",
 	       op_names[o.op], o.race.iterations, o.race.holes,
 	       (unsigned long long)o.race.seed, (unsigned long long)span_ns);
@@ -290,14 +290,14 @@ int main(int argc, char **argv)
 
 	for (i = 0; i < o.race.iterations; i++) {
 		/* sweep [0, 1.25 x the collapse's duration), jittered */
-		uint64_t delay = span_ns * (i % 64) / 51 + cg_rand(&rng) % (span_ns / 64 + 1);
+		uint64_t delay = span_ns * (i % 64) / 51 + cgu_rand(&rng) % (span_ns / 64 + 1);
 
 		one_iteration(i, &o, delay, &tot);
 	}
 	printf("overlapped=%lu collapsed=%lu refused=%lu bad=%lu min_overlap=%lu\n",
 	       tot.overlapped, tot.collapsed, tot.refused, tot.bad, o.min_overlap);
 	if (tot.overlapped < o.min_overlap)
-		cg_msg("FAIL: only %lu iterations overlapped a collapse (need %lu)",
+		cgu_msg("FAIL: only %lu iterations overlapped a collapse (need %lu)",
 		       tot.overlapped, o.min_overlap);
 	return tot.bad || tot.overlapped < o.min_overlap ? CG_EXIT_FAIL : CG_EXIT_OK;
 }

@@ -15,7 +15,7 @@
  * (also when stopped by a signal), 1 on a mismatch, 2 on usage or setup
  * errors.
  */
-#include "cg_common.h"
+#include "cgu.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -77,17 +77,17 @@ static struct opts parse_args(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 't': o.threads = cg_parse_ulong(optarg, "--threads", 1, 64); break;
-		case 's': o.seconds = cg_parse_ulong(optarg, "--seconds", 0, 86400); break;
-		case 'k': o.kinds = cg_parse_word(optarg, "--kinds", kinds_names); break;
+		case 't': o.threads = cgu_parse_ulong(optarg, "--threads", 1, 64); break;
+		case 's': o.seconds = cgu_parse_ulong(optarg, "--seconds", 0, 86400); break;
+		case 'k': o.kinds = cgu_parse_word(optarg, "--kinds", kinds_names); break;
 		case 'n': o.uffd = false; break;
 		case 'S': o.status = optarg; break;
 		case 'h': fputs(usage, stdout); exit(0);
-		default: cg_usage_fail(usage, "bad option");
+		default: cgu_usage_fail(usage, "bad option");
 		}
 	}
 	if (optind != argc)
-		cg_usage_fail(usage, "unexpected argument '%s'", argv[optind]);
+		cgu_usage_fail(usage, "unexpected argument '%s'", argv[optind]);
 	return o;
 }
 
@@ -103,7 +103,7 @@ static void install_stop_handlers(void)
 
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGTERM, &sa, NULL) || sigaction(SIGINT, &sa, NULL))
-		cg_setup_fail_errno("sigaction");
+		cgu_setup_fail_errno("sigaction");
 }
 
 static bool round_is_shmem(struct worker *w)
@@ -116,54 +116,54 @@ static bool round_is_shmem(struct worker *w)
 /* A second mapping of the memfd, registered MISSING (closed by the caller). */
 static int register_twin(int fd, size_t len, unsigned char **twin)
 {
-	int uffd = cg_uffd_open(0);
+	int uffd = cgu_uffd_open(0);
 
-	*twin = cg_map_shared(fd, len);
-	if (cg_uffd_register(uffd, *twin, len, UFFDIO_REGISTER_MODE_MISSING))
-		cg_setup_fail_errno("UFFDIO_REGISTER");
+	*twin = cgu_map_shared(fd, len);
+	if (cgu_uffd_register(uffd, *twin, len, UFFDIO_REGISTER_MODE_MISSING))
+		cgu_setup_fail_errno("UFFDIO_REGISTER");
 	return uffd;
 }
 
-static void report_mismatch(struct worker *w, enum cg_fill fill, bool shmem,
-			    const char *where, const struct cg_mismatch *mm)
+static void report_mismatch(struct worker *w, enum cgu_fill fill, bool shmem,
+			    const char *where, const struct cgu_mismatch *mm)
 {
-	cg_msg("FAIL: thread=%lu round=%lu kind=%s fill=%s: contents changed",
-	       w->id, w->rounds, shmem ? "shmem" : "anon", cg_fill_names[fill]);
-	cg_report_mismatch(where, mm);
+	cgu_msg("FAIL: thread=%lu round=%lu kind=%s fill=%s: contents changed",
+	       w->id, w->rounds, shmem ? "shmem" : "anon", cgu_fill_names[fill]);
+	cgu_report_mismatch(where, mm);
 	atomic_store(&mismatch_seen, true);
 }
 
 static void run_round(struct worker *w)
 {
-	enum cg_fill fill = (enum cg_fill)(cg_rand(&w->rng) % 3);	/* full partial single */
+	enum cgu_fill fill = (enum cgu_fill)(cgu_rand(&w->rng) % 3);	/* full partial single */
 	bool shmem = round_is_shmem(w);
-	size_t len = cg_pmd_size(), npages = len / CG_PAGE_SIZE;
+	size_t len = cgu_pmd_size(), npages = len / CG_PAGE_SIZE;
 	bool twin = shmem && w->o->uffd && fill != CG_FILL_FULL && w->rounds % 3 == 0;
-	uint64_t seed = cg_rand(&w->rng) | 1;
+	uint64_t seed = cgu_rand(&w->rng) | 1;
 	unsigned char *addr, *twin_addr = NULL;
 	int fd = -1, uffd = -1, err;
-	struct cg_mismatch mm;
+	struct cgu_mismatch mm;
 	const char *where = "";
 	unsigned int how;
 
 	if (shmem) {
-		fd = cg_memfd("collapse_storm", len);
-		addr = cg_map_shared(fd, len);
+		fd = cgu_memfd("collapse_storm", len);
+		addr = cgu_map_shared(fd, len);
 	} else {
-		addr = cg_map_anon(len);
-		cg_madvise(addr, len, MADV_NOHUGEPAGE, "MADV_NOHUGEPAGE");
+		addr = cgu_map_anon(len);
+		cgu_madvise(addr, len, MADV_NOHUGEPAGE, "MADV_NOHUGEPAGE");
 	}
-	cg_fill_region(addr, npages, fill, seed);
+	cgu_fill_region(addr, npages, fill, seed);
 	if (twin)
 		uffd = register_twin(fd, len, &twin_addr);
-	cg_madvise(addr, len, MADV_HUGEPAGE, "MADV_HUGEPAGE");
-	if (cg_collapse(addr, len, &err))
+	cgu_madvise(addr, len, MADV_HUGEPAGE, "MADV_HUGEPAGE");
+	if (cgu_collapse(addr, len, &err))
 		w->failed++;
 	else
 		w->collapsed++;
 	/* Holes are read with pread only: through the mapping they would fill. */
 	how = shmem ? CG_VERIFY_FILE | CG_VERIFY_MAP_WRITTEN : CG_VERIFY_MAP_ALL;
-	if (!cg_verify_region(fd, addr, npages, fill, seed, how, &mm, &where))
+	if (!cgu_verify_region(fd, addr, npages, fill, seed, how, &mm, &where))
 		report_mismatch(w, fill, shmem, where, &mm);
 	w->uffd_rounds += twin;
 	if (twin) {
@@ -178,10 +178,10 @@ static void run_round(struct worker *w)
 static void *worker_thread(void *arg)
 {
 	struct worker *w = arg;
-	uint64_t deadline = w->o->seconds ? cg_deadline_ms(w->o->seconds * 1000) : UINT64_MAX;
+	uint64_t deadline = w->o->seconds ? cgu_deadline_ms(w->o->seconds * 1000) : UINT64_MAX;
 
 	while (!atomic_load(&stop_requested) && !atomic_load(&mismatch_seen) &&
-	       cg_now_ns() < deadline) {
+	       cgu_now_ns() < deadline) {
 		run_round(w);
 		w->rounds++;
 		atomic_fetch_add(&rounds_done, 1);
@@ -199,10 +199,10 @@ static void write_status(const char *path)
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	f = fopen(tmp, "w");
 	if (!f)
-		cg_setup_fail_errno("create %s", tmp);
+		cgu_setup_fail_errno("create %s", tmp);
 	fprintf(f, "rounds=%lu\n", atomic_load(&rounds_done));
 	if (fclose(f) || rename(tmp, path))
-		cg_setup_fail_errno("write %s", path);
+		cgu_setup_fail_errno("write %s", path);
 }
 
 /* Until the workers are done: publish progress if asked to. */
@@ -211,7 +211,7 @@ static void wait_workers(const struct opts *o)
 	while (atomic_load(&workers_running)) {
 		if (o->status)
 			write_status(o->status);
-		cg_sleep_ms(100);
+		cgu_sleep_ms(100);
 	}
 	if (o->status)
 		write_status(o->status);
@@ -222,19 +222,19 @@ int main(int argc, char **argv)
 	static struct worker workers[64];
 	static pthread_t tids[64];
 	unsigned long i, rounds = 0, collapsed = 0, failed = 0, uffd_rounds = 0;
-	uint64_t t0 = cg_now_ns();
+	uint64_t t0 = cgu_now_ns();
 	struct opts o;
 
-	cg_init(argv[0]);
+	cgu_init(argv[0]);
 	o = parse_args(argc, argv);
 	install_stop_handlers();
 	printf("threads=%lu seconds=%lu kinds=%s uffd=%d pid=%d\n", o.threads, o.seconds,
 	       kinds_names[o.kinds], o.uffd, getpid());
 	atomic_store(&workers_running, o.threads);
 	for (i = 0; i < o.threads; i++) {
-		workers[i] = (struct worker){ .o = &o, .id = i, .rng = (cg_now_ns() << 8) | (i + 1) };
+		workers[i] = (struct worker){ .o = &o, .id = i, .rng = (cgu_now_ns() << 8) | (i + 1) };
 		if (pthread_create(&tids[i], NULL, worker_thread, &workers[i]))
-			cg_setup_fail("pthread_create failed");
+			cgu_setup_fail("pthread_create failed");
 	}
 	wait_workers(&o);
 	for (i = 0; i < o.threads; i++) {
@@ -246,7 +246,7 @@ int main(int argc, char **argv)
 	}
 	printf("rounds=%lu collapsed=%lu failed=%lu uffd_rounds=%lu seconds_run=%llu stopped_by_signal=%d result=%s\n",
 	       rounds, collapsed, failed, uffd_rounds,
-	       (unsigned long long)((cg_now_ns() - t0) / 1000000000ULL),
+	       (unsigned long long)((cgu_now_ns() - t0) / 1000000000ULL),
 	       atomic_load(&stop_requested), atomic_load(&mismatch_seen) ? "FAIL" : "ok");
 	return atomic_load(&mismatch_seen) ? CG_EXIT_FAIL : CG_EXIT_OK;
 }

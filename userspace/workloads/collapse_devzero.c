@@ -14,7 +14,7 @@
  * the written page still holds its data. Output: key=value lines. Exit 0 if
  * the expectation held, 1 if not, 2 on usage or setup errors.
  */
-#include "cg_common.h"
+#include "cgu.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -38,41 +38,41 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *const expects[] = { "refused", "any", NULL };
-	size_t len = cg_pmd_size(), offset = 1;
+	size_t len = cgu_pmd_size(), offset = 1;
 	unsigned char *res, *map;
 	int c, fd, ret, err = 0;
 	bool refused = true;
 	bool data_ok;
 
-	cg_init(argv[0]);
+	cgu_init(argv[0]);
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'o': offset = cg_parse_ulong(optarg, "--offset-pages", 0, 511); break;
-		case 'e': refused = cg_parse_word(optarg, "--expect", expects) == 0; break;
+		case 'o': offset = cgu_parse_ulong(optarg, "--offset-pages", 0, 511); break;
+		case 'e': refused = cgu_parse_word(optarg, "--expect", expects) == 0; break;
 		case 'h': fputs(usage, stdout); return 0;
-		default: cg_usage_fail(usage, "bad option");
+		default: cgu_usage_fail(usage, "bad option");
 		}
 	}
 	fd = open("/dev/zero", O_RDWR | O_CLOEXEC);
 	if (fd < 0)
-		cg_setup_fail_errno("open /dev/zero");
-	res = cg_map_anon(len);	/* a PMD-aligned place for the mapping */
+		cgu_setup_fail_errno("open /dev/zero");
+	res = cgu_map_anon(len);	/* a PMD-aligned place for the mapping */
 	map = mmap(res, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd,
 		   (off_t)(offset * CG_PAGE_SIZE));
 	if (map == MAP_FAILED)
-		cg_setup_fail_errno("mmap /dev/zero");
-	cg_pattern_fill_page(map, SEED, 0);
+		cgu_setup_fail_errno("mmap /dev/zero");
+	cgu_pattern_fill_page(map, SEED, 0);
 
-	ret = cg_collapse(map, len, &err);
-	data_ok = cg_check_page(map, CG_EXPECT_PATTERN, SEED, 0, NULL);
+	ret = cgu_collapse(map, len, &err);
+	data_ok = cgu_check_page(map, CG_EXPECT_PATTERN, SEED, 0, NULL);
 	printf("offset_pages=%zu collapse_ret=%d errno=%s data_ok=%d\n", offset, ret,
-	       cg_errno_name(err), data_ok);
+	       cgu_errno_name(err), data_ok);
 	if (!data_ok) {
-		cg_msg("FAIL: the written page changed");
+		cgu_msg("FAIL: the written page changed");
 		return CG_EXIT_FAIL;
 	}
 	if (refused && (ret != -1 || err != EINVAL)) {
-		cg_msg("FAIL: MADV_COLLAPSE of /dev/zero should fail with EINVAL");
+		cgu_msg("FAIL: MADV_COLLAPSE of /dev/zero should fail with EINVAL");
 		return CG_EXIT_FAIL;
 	}
 	return CG_EXIT_OK;

@@ -25,7 +25,7 @@
  * Output: key=value lines. Exit 0 if the expectation held, 1 if not, 2 on
  * a usage or setup error.
  */
-#include "cg_common.h"
+#include "cgu.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -33,6 +33,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <linux/userfaultfd.h>
@@ -78,7 +80,7 @@ struct opts {
 };
 
 struct setup {
-	struct cg_twin t;	/* t.a: registered, t.b: collapsed */
+	struct cgu_twin t;	/* t.a: registered, t.b: collapsed */
 	int uffd;
 	long rss_a, rss_b;	/* Rss (kB) of A and B before the collapse */
 };
@@ -126,27 +128,27 @@ static struct opts parse_args(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'm': o.mode = cg_parse_word(optarg, "--mode", mode_names); break;
-		case 'v': o.via = cg_parse_word(optarg, "--via", via_names); break;
-		case 'H': o.hole = cg_parse_ulong(optarg, "--hole", 0, cg_pmd_size() / CG_PAGE_SIZE - 1); break;
-		case 'e': o.expect = cg_parse_word(optarg, "--expect", expect_names); break;
+		case 'm': o.mode = cgu_parse_word(optarg, "--mode", mode_names); break;
+		case 'v': o.via = cgu_parse_word(optarg, "--via", via_names); break;
+		case 'H': o.hole = cgu_parse_ulong(optarg, "--hole", 0, cgu_pmd_size() / CG_PAGE_SIZE - 1); break;
+		case 'e': o.expect = cgu_parse_word(optarg, "--expect", expect_names); break;
 		case 'u': o.allow_unmap = true; break;
-		case 'g': o.guard_errno = errno_values[cg_parse_word(optarg, "--guard-errno", errno_names)]; break;
+		case 'g': o.guard_errno = errno_values[cgu_parse_word(optarg, "--guard-errno", errno_names)]; break;
 		case 's': o.wait_stat = optarg; break;
-		case 't': o.timeout_s = cg_parse_ulong(optarg, "--timeout", 1, 3600); break;
-		case 'E': o.event_timeout_s = cg_parse_ulong(optarg, "--event-timeout", 1, 600); break;
+		case 't': o.timeout_s = cgu_parse_ulong(optarg, "--timeout", 1, 3600); break;
+		case 'E': o.event_timeout_s = cgu_parse_ulong(optarg, "--event-timeout", 1, 600); break;
 		case 'h': fputs(usage, stdout); exit(0);
-		default: cg_usage_fail(usage, "bad option");
+		default: cgu_usage_fail(usage, "bad option");
 		}
 	}
 	if (optind != argc)
-		cg_usage_fail(usage, "unexpected argument '%s'", argv[optind]);
+		cgu_usage_fail(usage, "unexpected argument '%s'", argv[optind]);
 	if (o.expect == EXPECT_GUARDED && o.mode != MODE_MISSING)
-		cg_usage_fail(usage, "--expect guarded needs --mode missing");
+		cgu_usage_fail(usage, "--expect guarded needs --mode missing");
 	if (o.expect == EXPECT_LOST && o.mode != MODE_MISSING)
-		cg_usage_fail(usage, "--expect lost needs --mode missing");
+		cgu_usage_fail(usage, "--expect lost needs --mode missing");
 	if (o.wait_stat && o.via != VIA_KHUGEPAGED)
-		cg_usage_fail(usage, "--wait-stat needs --via khugepaged");
+		cgu_usage_fail(usage, "--wait-stat needs --via khugepaged");
 	return o;
 }
 
@@ -178,11 +180,11 @@ static void fill_all_but_hole(const struct setup *s, size_t hole)
 
 	for (i = 0; i < s->t.npages; i++)
 		if (i != hole)
-			cg_pattern_fill_page(s->t.b + i * CG_PAGE_SIZE, SEED, i);
+			cgu_pattern_fill_page(s->t.b + i * CG_PAGE_SIZE, SEED, i);
 	if (lseek(s->t.fd, 0, SEEK_HOLE) != (off_t)(hole * CG_PAGE_SIZE))
-		cg_setup_fail("the hole at page %zu is not the first hole after filling", hole);
-	if (cg_smaps_kb(s->t.b, "ShmemPmdMapped") > 0)
-		cg_setup_fail("B is PMD-mapped before the collapse (shmem_enabled always/force?)");
+		cgu_setup_fail("the hole at page %zu is not the first hole after filling", hole);
+	if (cgu_smaps_kb(s->t.b, "ShmemPmdMapped") > 0)
+		cgu_setup_fail("B is PMD-mapped before the collapse (shmem_enabled always/force?)");
 }
 
 /* Map A's written pages: a refused collapse must leave them mapped. */
@@ -199,26 +201,26 @@ static void fault_in_a(const struct setup *s, size_t hole)
 static void write_protect_a(const struct setup *s, size_t hole)
 {
 	fault_in_a(s, hole);
-	if (cg_uffd_writeprotect(s->uffd, s->t.a, s->t.len, true))
-		cg_setup_fail_errno("UFFDIO_WRITEPROTECT");
+	if (cgu_uffd_writeprotect(s->uffd, s->t.a, s->t.len, true))
+		cgu_setup_fail_errno("UFFDIO_WRITEPROTECT");
 }
 
 static struct setup build(const struct opts *o)
 {
 	struct setup s;
 
-	cg_twin_create(&s.t, "uffd_collapse_repro");
+	cgu_twin_create(&s.t, "uffd_collapse_repro");
 	fill_all_but_hole(&s, o->hole);
-	cg_madvise(s.t.b, s.t.len, MADV_HUGEPAGE, "MADV_HUGEPAGE on B");
-	s.uffd = cg_uffd_open(uffd_features(o->mode));
-	if (cg_uffd_register(s.uffd, s.t.a, s.t.len, register_mode(o->mode)))
-		cg_setup_fail_errno("UFFDIO_REGISTER %s on A", mode_names[o->mode]);
+	cgu_madvise(s.t.b, s.t.len, MADV_HUGEPAGE, "MADV_HUGEPAGE on B");
+	s.uffd = cgu_uffd_open(uffd_features(o->mode));
+	if (cgu_uffd_register(s.uffd, s.t.a, s.t.len, register_mode(o->mode)))
+		cgu_setup_fail_errno("UFFDIO_REGISTER %s on A", mode_names[o->mode]);
 	if (o->mode == MODE_WP)
 		write_protect_a(&s, o->hole);
 	else if (o->mode == MODE_MISSING)
 		fault_in_a(&s, o->hole);
-	s.rss_a = cg_smaps_kb(s.t.a, "Rss");
-	s.rss_b = cg_smaps_kb(s.t.b, "Rss");
+	s.rss_a = cgu_smaps_kb(s.t.a, "Rss");
+	s.rss_b = cgu_smaps_kb(s.t.b, "Rss");
 	return s;
 }
 
@@ -226,9 +228,9 @@ static long long read_stat_or_fail(const char *name)
 {
 	long long v;
 
-	if (cg_stat_read(name, &v))
-		cg_setup_fail_errno("read collapse_guard statistic %s in %s", name,
-				    cg_debugfs_dir());
+	if (cgu_stat_read(name, &v))
+		cgu_setup_fail_errno("read collapse_guard statistic %s in %s", name,
+				    cgu_debugfs_dir());
 	return v;
 }
 
@@ -236,7 +238,7 @@ static struct collapse_result collapse_madvise(const struct setup *s)
 {
 	struct collapse_result r = { 0 };
 
-	r.ret = cg_collapse(s->t.b, s->t.len, &r.err);
+	r.ret = cgu_collapse(s->t.b, s->t.len, &r.err);
 	return r;
 }
 
@@ -246,12 +248,12 @@ static struct collapse_result collapse_khugepaged(const struct opts *o,
 						  const struct setup *s)
 {
 	struct collapse_result r = { .ret = -1, .err = ETIMEDOUT };
-	uint64_t t0 = cg_now_ns(), deadline = cg_deadline_ms(o->timeout_s * 1000);
+	uint64_t t0 = cgu_now_ns(), deadline = cgu_deadline_ms(o->timeout_s * 1000);
 	long long base = o->wait_stat ? read_stat_or_fail(o->wait_stat) : 0;
 
-	cg_khugepaged_register_mm();
+	cgu_khugepaged_register_mm();
 	for (;;) {
-		if (!cg_page_is_hole(s->t.fd, o->hole)) {
+		if (!cgu_page_is_hole(s->t.fd, o->hole)) {
 			r.hole_gone = true;
 			r.ret = 0;
 			r.err = 0;
@@ -265,11 +267,11 @@ static struct collapse_result collapse_khugepaged(const struct opts *o,
 				break;
 			}
 		}
-		if (cg_deadline_passed(deadline))
+		if (cgu_deadline_passed(deadline))
 			break;
-		cg_sleep_ms(50);
+		cgu_sleep_ms(50);
 	}
-	r.wait_ms = (unsigned long)((cg_now_ns() - t0) / 1000000);
+	r.wait_ms = (unsigned long)((cgu_now_ns() - t0) / 1000000);
 	return r;
 }
 
@@ -277,29 +279,29 @@ static struct collapse_result collapse_khugepaged(const struct opts *o,
  * huge page: touch a written page of B until it is PMD-mapped (deadline). */
 static long wait_b_pmd_mapped(const struct opts *o, const struct setup *s)
 {
-	uint64_t deadline = cg_deadline_ms(o->timeout_s * 1000);
+	uint64_t deadline = cgu_deadline_ms(o->timeout_s * 1000);
 	size_t page = o->hole ? 0 : 1;
 	long kb;
 
 	for (;;) {
 		(void)*(volatile unsigned char *)(s->t.b + page * CG_PAGE_SIZE);
-		kb = cg_smaps_kb(s->t.b, "ShmemPmdMapped");
-		if (kb >= (long)(s->t.len / 1024) || cg_deadline_passed(deadline))
+		kb = cgu_smaps_kb(s->t.b, "ShmemPmdMapped");
+		if (kb >= (long)(s->t.len / 1024) || cgu_deadline_passed(deadline))
 			return kb;
-		cg_sleep_ms(50);
+		cgu_sleep_ms(50);
 	}
 }
 
 static bool data_pages_intact(const struct setup *s, size_t hole)
 {
-	struct cg_mismatch mm;
+	struct cgu_mismatch mm;
 	size_t i;
 
 	for (i = 0; i < s->t.npages; i++) {
 		if (i == hole)
 			continue;
-		if (!cg_check_file_page(s->t.fd, CG_EXPECT_PATTERN, SEED, i, &mm)) {
-			cg_report_mismatch("file", &mm);
+		if (!cgu_check_file_page(s->t.fd, CG_EXPECT_PATTERN, SEED, i, &mm)) {
+			cgu_report_mismatch("file", &mm);
 			return false;
 		}
 	}
@@ -308,11 +310,11 @@ static bool data_pages_intact(const struct setup *s, size_t hole)
 
 static const char *classify_page(const unsigned char *data, size_t page)
 {
-	if (cg_check_page(data, CG_EXPECT_ZERO, 0, page, NULL))
+	if (cgu_check_page(data, CG_EXPECT_ZERO, 0, page, NULL))
 		return "zero";
-	if (cg_check_page(data, CG_EXPECT_PATTERN, COPY_SEED, page, NULL))
+	if (cgu_check_page(data, CG_EXPECT_PATTERN, COPY_SEED, page, NULL))
 		return "uffd_copy";
-	if (cg_check_page(data, CG_EXPECT_PATTERN, SEED, page, NULL))
+	if (cgu_check_page(data, CG_EXPECT_PATTERN, SEED, page, NULL))
 		return "pattern";
 	if (*(const uint64_t *)data == WP_VALUE)
 		return "wp_value";
@@ -325,24 +327,24 @@ static size_t probe_page(const struct opts *o)
 {
 	if (o->mode == MODE_MISSING)
 		return o->hole;
-	return o->hole + 1 < cg_pmd_size() / CG_PAGE_SIZE ? o->hole + 1 : 0;
+	return o->hole + 1 < cgu_pmd_size() / CG_PAGE_SIZE ? o->hole + 1 : 0;
 }
 
 static void probe_through_a(const struct opts *o, const struct setup *s,
 			    struct observation *obs)
 {
-	static const enum cg_probe_kind kinds[] = {
+	static const enum cgu_probe_kind kinds[] = {
 		[MODE_MISSING] = CG_PROBE_MISSING,
 		[MODE_MINOR] = CG_PROBE_MINOR,
 		[MODE_WP] = CG_PROBE_WP,
 	};
 	static unsigned char copy_src[CG_PAGE_SIZE] __attribute__((aligned(4096)));
-	static struct cg_probe res;
+	static struct cgu_probe res;
 	size_t page = probe_page(o);
 
-	cg_pattern_fill_page(copy_src, COPY_SEED, page);
+	cgu_pattern_fill_page(copy_src, COPY_SEED, page);
 	obs->probed = true;
-	if (cg_uffd_probe(s->uffd, s->t.a + page * CG_PAGE_SIZE, kinds[o->mode], copy_src,
+	if (cgu_uffd_probe(s->uffd, s->t.a + page * CG_PAGE_SIZE, kinds[o->mode], copy_src,
 			  WP_VALUE, o->event_timeout_s * 1000, &res)) {
 		obs->probe_done = false;
 		obs->event = res.event;
@@ -360,11 +362,11 @@ static struct observation observe(const struct opts *o, const struct setup *s)
 {
 	struct observation obs = { .page_state = "none" };
 
-	obs.rss_a = cg_smaps_kb(s->t.a, "Rss");
-	obs.rss_b = cg_smaps_kb(s->t.b, "Rss");
+	obs.rss_a = cgu_smaps_kb(s->t.a, "Rss");
+	obs.rss_b = cgu_smaps_kb(s->t.b, "Rss");
 	obs.hole_intact = lseek(s->t.fd, 0, SEEK_HOLE) == (off_t)(o->hole * CG_PAGE_SIZE);
 	obs.pmd_kb = o->via == VIA_KHUGEPAGED && !obs.hole_intact ?
-		     wait_b_pmd_mapped(o, s) : cg_smaps_kb(s->t.b, "ShmemPmdMapped");
+		     wait_b_pmd_mapped(o, s) : cgu_smaps_kb(s->t.b, "ShmemPmdMapped");
 	obs.data_ok = data_pages_intact(s, o->hole);
 	probe_through_a(o, s, &obs);
 	return obs;
@@ -374,14 +376,19 @@ static void print_result(const struct opts *o, const struct setup *s,
 			 const struct collapse_result *c,
 			 const struct observation *obs)
 {
-	printf("mode=%s via=%s hole=%zu probe_page=%zu\n", mode_names[o->mode],
-	       via_names[o->via], o->hole, probe_page(o));
+	struct stat st;
+
+	if (fstat(s->t.fd, &st))
+		cgu_setup_fail_errno("fstat memfd");
+	printf("mode=%s via=%s hole=%zu probe_page=%zu dev=%u:%u ino=%lu\n",
+	       mode_names[o->mode], via_names[o->via], o->hole, probe_page(o),
+	       major(st.st_dev), minor(st.st_dev), (unsigned long)st.st_ino);
 	if (o->via == VIA_KHUGEPAGED)
 		printf("khugepaged_wait_ms=%lu hole_gone=%d stat=%s stat_delta=%lld\n",
 		       c->wait_ms, c->hole_gone, o->wait_stat ? o->wait_stat : "none",
 		       c->stat_delta);
 	printf("collapse_ret=%d errno=%s hole_intact=%d event=%d event_ok=%d value=0x%016llx page=%s pmd_mapped_kb=%ld data_ok=%d\n",
-	       c->ret, cg_errno_name(c->err), obs->hole_intact, obs->event,
+	       c->ret, cgu_errno_name(c->err), obs->hole_intact, obs->event,
 	       obs->event_ok, (unsigned long long)obs->value, obs->page_state,
 	       obs->pmd_kb, obs->data_ok);
 	printf("rss_a_kb=%ld->%ld rss_b_kb=%ld->%ld\n", s->rss_a, obs->rss_a,
@@ -392,7 +399,7 @@ static int check(bool ok, const char *what)
 {
 	if (ok)
 		return 0;
-	cg_msg("FAIL: %s", what);
+	cgu_msg("FAIL: %s", what);
 	return 1;
 }
 
@@ -442,7 +449,7 @@ static int check_collapsed(const struct opts *o, const struct collapse_result *c
 
 	bad += check(c->ret == 0, "the collapse did not happen");
 	bad += check(!obs->hole_intact, "the hole is still there");
-	bad += check(obs->pmd_kb >= (long)(cg_pmd_size() / 1024), "B is not PMD-mapped");
+	bad += check(obs->pmd_kb >= (long)(cgu_pmd_size() / 1024), "B is not PMD-mapped");
 	if (o->mode == MODE_MINOR) {
 		bad += check(obs->event && obs->event_ok, "no minor fault through A");
 		bad += check(!strcmp(obs->page_state, "pattern"),
@@ -479,10 +486,10 @@ int main(int argc, char **argv)
 	struct setup s;
 	struct opts o;
 
-	cg_init(argv[0]);
+	cgu_init(argv[0]);
 	o = parse_args(argc, argv);
 	if (o.via == VIA_KHUGEPAGED)
-		cg_require_khugepaged(true);
+		cgu_require_khugepaged(true);
 	s = build(&o);
 	c = o.via == VIA_MADVISE ? collapse_madvise(&s) : collapse_khugepaged(&o, &s);
 	obs = observe(&o, &s);

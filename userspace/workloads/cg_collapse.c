@@ -13,7 +13,7 @@
  * Exit: 0 when --expect and every check held, 1 on a failed check, 2 on a
  * usage or setup error.
  */
-#include "cg_common.h"
+#include "cgu.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -55,7 +55,7 @@ static const char *const expect_names[] = { "collapsed", "refused", "any", NULL 
 struct opts {
 	enum kind kind;
 	size_t ranges;
-	enum cg_fill fill;
+	enum cgu_fill fill;
 	bool khugepaged;
 	unsigned long timeout_s;
 	bool uffd_missing;
@@ -110,33 +110,33 @@ static struct opts parse_args(int argc, char **argv)
 	struct opts o = {
 		.ranges = 1, .fill = CG_FILL_FULL, .timeout_s = 60,
 		.expect = EXPECT_ANY, .tolerance_kb = 256,
-		.seed = ((uint64_t)getpid() << 32) ^ cg_now_ns(),
+		.seed = ((uint64_t)getpid() << 32) ^ cgu_now_ns(),
 	};
 	int c;
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'r': o.ranges = cg_parse_ulong(optarg, "--ranges", 1, 256); break;
-		case 'f': o.fill = cg_parse_word(optarg, "--fill", cg_fill_names); break;
+		case 'r': o.ranges = cgu_parse_ulong(optarg, "--ranges", 1, 256); break;
+		case 'f': o.fill = cgu_parse_word(optarg, "--fill", cgu_fill_names); break;
 		case 'k': o.khugepaged = true; break;
-		case 't': o.timeout_s = cg_parse_ulong(optarg, "--timeout", 1, 3600); break;
+		case 't': o.timeout_s = cgu_parse_ulong(optarg, "--timeout", 1, 3600); break;
 		case 'u': o.uffd_missing = true; break;
-		case 'e': o.expect = cg_parse_word(optarg, "--expect", expect_names); break;
+		case 'e': o.expect = cgu_parse_word(optarg, "--expect", expect_names); break;
 		case 'a': o.check_accounting = true; break;
-		case 'T': o.tolerance_kb = (long)cg_parse_ulong(optarg, "--tolerance-kb", 0, 1 << 30); break;
-		case 's': o.seed = cg_parse_ulong(optarg, "--seed", 0, ~0UL); break;
+		case 'T': o.tolerance_kb = (long)cgu_parse_ulong(optarg, "--tolerance-kb", 0, 1 << 30); break;
+		case 's': o.seed = cgu_parse_ulong(optarg, "--seed", 0, ~0UL); break;
 		case 'F': o.path = optarg; break;
 		case 'h': fputs(usage, stdout); exit(0);
-		default: cg_usage_fail(usage, "bad option");
+		default: cgu_usage_fail(usage, "bad option");
 		}
 	}
 	if (optind != argc - 1)
-		cg_usage_fail(usage, "expected exactly one of shmem|anon");
-	o.kind = cg_parse_word(argv[optind], "kind", kind_names);
+		cgu_usage_fail(usage, "expected exactly one of shmem|anon");
+	o.kind = cgu_parse_word(argv[optind], "kind", kind_names);
 	if (o.uffd_missing && o.kind != KIND_SHMEM)
-		cg_usage_fail(usage, "--uffd-missing needs shmem");
+		cgu_usage_fail(usage, "--uffd-missing needs shmem");
 	if (o.path && o.kind != KIND_SHMEM)
-		cg_usage_fail(usage, "--file needs shmem");
+		cgu_usage_fail(usage, "--file needs shmem");
 	return o;
 }
 
@@ -147,29 +147,29 @@ static const char *pmd_field(enum kind kind)
 
 static long pmd_mapped_kb(const struct region *r, enum kind kind)
 {
-	long kb = cg_smaps_kb(r->addr, pmd_field(kind));
-	long file_kb = kind == KIND_SHMEM ? cg_smaps_kb(r->addr, "FilePmdMapped") : -1;
+	long kb = cgu_smaps_kb(r->addr, pmd_field(kind));
+	long file_kb = kind == KIND_SHMEM ? cgu_smaps_kb(r->addr, "FilePmdMapped") : -1;
 
 	if (kb < 0)
-		cg_setup_fail("no %s in /proc/self/smaps", pmd_field(kind));
+		cgu_setup_fail("no %s in /proc/self/smaps", pmd_field(kind));
 	return kb + (file_kb > 0 ? file_kb : 0);
 }
 
 static size_t written_pages(const struct opts *o, size_t npages)
 {
-	size_t per_range = cg_pmd_size() / CG_PAGE_SIZE, i, n = 0;
+	size_t per_range = cgu_pmd_size() / CG_PAGE_SIZE, i, n = 0;
 
 	for (i = 0; i < npages; i++)
-		n += cg_fill_writes(o->fill, i % per_range);
+		n += cgu_fill_writes(o->fill, i % per_range);
 	return n;
 }
 
 static void register_uffd_twin(struct region *r)
 {
-	r->uffd_map = cg_map_shared(r->fd, r->len);
-	r->uffd = cg_uffd_open(0);
-	if (cg_uffd_register(r->uffd, r->uffd_map, r->len, UFFDIO_REGISTER_MODE_MISSING))
-		cg_setup_fail_errno("UFFDIO_REGISTER MISSING");
+	r->uffd_map = cgu_map_shared(r->fd, r->len);
+	r->uffd = cgu_uffd_open(0);
+	if (cgu_uffd_register(r->uffd, r->uffd_map, r->len, UFFDIO_REGISTER_MODE_MISSING))
+		cgu_setup_fail_errno("UFFDIO_REGISTER MISSING");
 }
 
 /*
@@ -183,10 +183,10 @@ static void push_to_swap(const struct region *r, enum kind kind)
 	size_t i;
 
 	for (i = 1; i < r->npages; i += 2)
-		cg_madvise(r->addr + i * CG_PAGE_SIZE, CG_PAGE_SIZE, MADV_PAGEOUT, "MADV_PAGEOUT");
-	swap_kb = cg_smaps_kb(r->addr, "Swap");
+		cgu_madvise(r->addr + i * CG_PAGE_SIZE, CG_PAGE_SIZE, MADV_PAGEOUT, "MADV_PAGEOUT");
+	swap_kb = cgu_smaps_kb(r->addr, "Swap");
 	if (swap_kb <= 0)
-		cg_setup_fail("MADV_PAGEOUT swapped nothing out of the %s range (Swap=%ld kB): is swap on?",
+		cgu_setup_fail("MADV_PAGEOUT swapped nothing out of the %s range (Swap=%ld kB): is swap on?",
 			      kind_names[kind], swap_kb);
 }
 
@@ -199,21 +199,21 @@ static struct region setup_region(const struct opts *o)
 {
 	struct region r = { .fd = -1, .uffd = -1 };
 
-	r.len = o->ranges * cg_pmd_size();
+	r.len = o->ranges * cgu_pmd_size();
 	r.npages = r.len / CG_PAGE_SIZE;
 	if (o->kind == KIND_SHMEM) {
-		r.fd = o->path ? cg_shmem_file(o->path, r.len) :
-				 cg_memfd("cg_collapse", r.len);
-		r.addr = cg_map_shared(r.fd, r.len);
+		r.fd = o->path ? cgu_shmem_file(o->path, r.len) :
+				 cgu_memfd("cg_collapse", r.len);
+		r.addr = cgu_map_shared(r.fd, r.len);
 	} else {
-		r.addr = cg_map_anon(r.len);
-		cg_madvise(r.addr, r.len, MADV_NOHUGEPAGE, "MADV_NOHUGEPAGE");
+		r.addr = cgu_map_anon(r.len);
+		cgu_madvise(r.addr, r.len, MADV_NOHUGEPAGE, "MADV_NOHUGEPAGE");
 	}
-	cg_fill_region(r.addr, r.npages, o->fill, o->seed);
+	cgu_fill_region(r.addr, r.npages, o->fill, o->seed);
 	if (o->fill == CG_FILL_SWAPPED)
 		push_to_swap(&r, o->kind);
 	if (pmd_mapped_kb(&r, o->kind))
-		cg_setup_fail("range already PMD-mapped before the collapse (THP knob always/force?)");
+		cgu_setup_fail("range already PMD-mapped before the collapse (THP knob always/force?)");
 	if (o->uffd_missing)
 		register_uffd_twin(&r);
 	return r;
@@ -222,7 +222,7 @@ static struct region setup_region(const struct opts *o)
 /* MADV_HUGEPAGE last: from here on khugepaged may collapse the range. */
 static void arm_region(const struct region *r)
 {
-	cg_madvise(r->addr, r->len, MADV_HUGEPAGE, "MADV_HUGEPAGE");
+	cgu_madvise(r->addr, r->len, MADV_HUGEPAGE, "MADV_HUGEPAGE");
 }
 
 static struct snapshot take_snapshot(const struct region *r, enum kind kind)
@@ -230,13 +230,13 @@ static struct snapshot take_snapshot(const struct region *r, enum kind kind)
 	struct snapshot s = { .file_pages = -1 };
 
 	if (kind == KIND_SHMEM)
-		s.file_pages = cg_file_pages(r->fd);
-	s.rss_kb = cg_smaps_kb(r->addr, "Rss");
+		s.file_pages = cgu_file_pages(r->fd);
+	s.rss_kb = cgu_smaps_kb(r->addr, "Rss");
 	s.pmd_kb = pmd_mapped_kb(r, kind);
-	s.swap_kb = cg_smaps_kb(r->addr, "Swap");
-	s.resident = (long)cg_resident_pages(r->addr, r->len, NULL);
-	s.shmem_kb = cg_meminfo_kb("Shmem");
-	s.shmem_huge_kb = cg_meminfo_kb("ShmemHugePages");
+	s.swap_kb = cgu_smaps_kb(r->addr, "Swap");
+	s.resident = (long)cgu_resident_pages(r->addr, r->len, NULL);
+	s.shmem_kb = cgu_meminfo_kb("Shmem");
+	s.shmem_huge_kb = cgu_meminfo_kb("ShmemHugePages");
 	return s;
 }
 
@@ -254,44 +254,44 @@ static void touch_ranges(const struct region *r, size_t ranges)
 	size_t i;
 
 	for (i = 0; i < ranges; i++)
-		(void)*(volatile unsigned char *)(r->addr + i * cg_pmd_size());
+		(void)*(volatile unsigned char *)(r->addr + i * cgu_pmd_size());
 }
 
 static void collapse_by_madvise(const struct region *r, struct outcome *out)
 {
-	uint64_t t0 = cg_now_ns();
+	uint64_t t0 = cgu_now_ns();
 
-	out->ret = cg_collapse(r->addr, r->len, &out->err);
-	out->collapse_us = (cg_now_ns() - t0) / 1000;
+	out->ret = cgu_collapse(r->addr, r->len, &out->err);
+	out->collapse_us = (cgu_now_ns() - t0) / 1000;
 }
 
 static void collapse_by_khugepaged(const struct opts *o, const struct region *r,
 				   struct outcome *out)
 {
 	long want = (long)(r->len / 1024);
-	uint64_t t0 = cg_now_ns(), deadline = cg_deadline_ms(o->timeout_s * 1000);
+	uint64_t t0 = cgu_now_ns(), deadline = cgu_deadline_ms(o->timeout_s * 1000);
 
 	if (o->kind == KIND_SHMEM)
-		cg_khugepaged_register_mm();
+		cgu_khugepaged_register_mm();
 	out->ret = -1;
 	out->err = ETIMEDOUT;
-	while (!cg_deadline_passed(deadline)) {
+	while (!cgu_deadline_passed(deadline)) {
 		touch_ranges(r, o->ranges);
 		if (pmd_mapped_kb(r, o->kind) >= want) {
 			out->ret = 0;
 			out->err = 0;
 			break;
 		}
-		cg_sleep_ms(50);
+		cgu_sleep_ms(50);
 	}
-	out->wait_ms = (cg_now_ns() - t0) / 1000000;
+	out->wait_ms = (cgu_now_ns() - t0) / 1000000;
 }
 
 static bool verify_contents(const struct opts *o, const struct region *r,
 			    const struct outcome *out)
 {
 	unsigned int how;
-	struct cg_mismatch mm;
+	struct cgu_mismatch mm;
 	const char *where = "";
 
 	if (o->kind == KIND_ANON)
@@ -300,9 +300,9 @@ static bool verify_contents(const struct opts *o, const struct region *r,
 		how = CG_VERIFY_FILE | CG_VERIFY_MAP_ALL;
 	else	/* reading a hole through the mapping would allocate it */
 		how = CG_VERIFY_FILE | CG_VERIFY_MAP_WRITTEN;
-	if (cg_verify_region(r->fd, r->addr, r->npages, o->fill, o->seed, how, &mm, &where))
+	if (cgu_verify_region(r->fd, r->addr, r->npages, o->fill, o->seed, how, &mm, &where))
 		return true;
-	cg_report_mismatch(where, &mm);
+	cgu_report_mismatch(where, &mm);
 	return false;
 }
 
@@ -310,7 +310,7 @@ static int check_eq(const char *what, long got, long want)
 {
 	if (got == want)
 		return 0;
-	cg_msg("FAIL: accounting: %s is %ld, expected %ld", what, got, want);
+	cgu_msg("FAIL: accounting: %s is %ld, expected %ld", what, got, want);
 	return 1;
 }
 
@@ -318,7 +318,7 @@ static int check_near(const char *what, long got, long want, long tol)
 {
 	if (got >= want - tol && got <= want + tol)
 		return 0;
-	cg_msg("FAIL: accounting: %s is %ld, expected %ld +- %ld", what, got, want, tol);
+	cgu_msg("FAIL: accounting: %s is %ld, expected %ld +- %ld", what, got, want, tol);
 	return 1;
 }
 
@@ -326,7 +326,7 @@ static int check_shmem_accounting(const struct opts *o, const struct region *r,
 				  const struct snapshot *b, const struct snapshot *a,
 				  bool collapsed)
 {
-	long range_kb = (long)(cg_pmd_size() / 1024);
+	long range_kb = (long)(cgu_pmd_size() / 1024);
 	long full_kb = (long)(r->len / 1024);
 	int bad = 0;
 
@@ -387,14 +387,14 @@ static int check_expectation(const struct opts *o, const struct outcome *out)
 	switch (o->expect) {
 	case EXPECT_COLLAPSED:
 		if (out->ret || !out->collapsed) {
-			cg_msg("FAIL: expected a collapse: collapse_ret=%d errno=%s pmd_mapped_kb=%ld",
-			       out->ret, cg_errno_name(out->err), out->pmd_kb);
+			cgu_msg("FAIL: expected a collapse: collapse_ret=%d errno=%s pmd_mapped_kb=%ld",
+			       out->ret, cgu_errno_name(out->err), out->pmd_kb);
 			return 1;
 		}
 		return 0;
 	case EXPECT_REFUSED:
 		if (!out->ret || out->pmd_kb) {
-			cg_msg("FAIL: expected a refused collapse: collapse_ret=%d pmd_mapped_kb=%ld",
+			cgu_msg("FAIL: expected a refused collapse: collapse_ret=%d pmd_mapped_kb=%ld",
 			       out->ret, out->pmd_kb);
 			return 1;
 		}
@@ -414,12 +414,12 @@ int main(int argc, char **argv)
 	bool verified;
 	int bad = 0;
 
-	cg_init(argv[0]);
+	cgu_init(argv[0]);
 	o = parse_args(argc, argv);
 	if (o.khugepaged)
-		cg_require_khugepaged(o.kind == KIND_SHMEM);
+		cgu_require_khugepaged(o.kind == KIND_SHMEM);
 	printf("kind=%s ranges=%zu fill=%s method=%s seed=%llu\n", kind_names[o.kind],
-	       o.ranges, cg_fill_names[o.fill], o.khugepaged ? "khugepaged" : "madvise",
+	       o.ranges, cgu_fill_names[o.fill], o.khugepaged ? "khugepaged" : "madvise",
 	       (unsigned long long)o.seed);
 	r = setup_region(&o);
 	before = take_snapshot(&r, o.kind);
@@ -432,13 +432,13 @@ int main(int argc, char **argv)
 	after = take_snapshot(&r, o.kind);
 	print_snapshot("after", &after);
 	out.pmd_kb = after.pmd_kb;
-	out.ranges_collapsed = (size_t)out.pmd_kb / (cg_pmd_size() / 1024);
+	out.ranges_collapsed = (size_t)out.pmd_kb / (cgu_pmd_size() / 1024);
 	out.collapsed = out.ranges_collapsed == o.ranges;
 	if (o.check_accounting)
 		bad += check_accounting(&o, &r, &before, &after, &out);
 	verified = verify_contents(&o, &r, &out);
 	printf("collapse_ret=%d errno=%s collapse_us=%llu wait_ms=%llu pmd_mapped_kb=%ld collapsed=%d ranges_collapsed=%zu verified=%d\n",
-	       out.ret, cg_errno_name(out.err), (unsigned long long)out.collapse_us,
+	       out.ret, cgu_errno_name(out.err), (unsigned long long)out.collapse_us,
 	       (unsigned long long)out.wait_ms, out.pmd_kb, out.collapsed,
 	       out.ranges_collapsed, verified);
 	if (!verified)

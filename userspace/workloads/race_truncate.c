@@ -23,7 +23,7 @@
  * Output: key=value lines. Exit 0 if every iteration held, 1 if not, 2 on
  * usage or setup errors.
  */
-#include "cg_common.h"
+#include "cgu.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -45,7 +45,7 @@ static const char usage[] =
 enum op { OP_PUNCH, OP_WRITE, OP_SHRINK, OP_GROW };
 
 struct opts {
-	struct cg_race_opts race;	/* --iterations, --holes, --seed */
+	struct cgu_race_opts race;	/* --iterations, --holes, --seed */
 	unsigned long ops;
 };
 
@@ -56,7 +56,7 @@ struct model {
 };
 
 struct shared {
-	struct cg_twin *t;
+	struct cgu_twin *t;
 	struct model *m;
 	uint64_t rng, op_gap_ns, next_seed;
 	unsigned long nops, iter;
@@ -81,7 +81,7 @@ static bool parse_own_opt(int c, const char *arg, void *ctx)
 
 	if (c != 'o')
 		return false;
-	o->ops = cg_parse_ulong(arg, "--ops", 1, 100000);
+	o->ops = cgu_parse_ulong(arg, "--ops", 1, 100000);
 	return true;
 }
 
@@ -92,42 +92,42 @@ static struct opts parse_args(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = {
-		.race = { .iterations = 60, .holes = 16, .seed = cg_race_default_seed() },
+		.race = { .iterations = 60, .holes = 16, .seed = cgu_race_default_seed() },
 		.ops = 24,
 	};
 
-	cg_race_parse(argc, argv, longopts, usage, 256, &o.race, parse_own_opt, &o);
+	cgu_race_parse(argc, argv, longopts, usage, 256, &o.race, parse_own_opt, &o);
 	return o;
 }
 
 /* Copy one page through the mapping; false if that raised SIGBUS. */
 static bool read_mapped_page(const unsigned char *src, uint64_t *dst)
 {
-	return cg_try_read(src, dst, CG_PAGE_SIZE);
+	return cgu_try_read(src, dst, CG_PAGE_SIZE);
 }
 
 static bool model_matches(const struct model *m, size_t page, const void *data,
-			  struct cg_mismatch *mm)
+			  struct cgu_mismatch *mm)
 {
-	enum cg_expect kind = m->seed[page] ? CG_EXPECT_PATTERN : CG_EXPECT_ZERO;
+	enum cgu_expect kind = m->seed[page] ? CG_EXPECT_PATTERN : CG_EXPECT_ZERO;
 
-	return cg_check_page(data, kind, m->seed[page], page, mm);
+	return cgu_check_page(data, kind, m->seed[page], page, mm);
 }
 
 /* Check page through B, inside the file size: must not SIGBUS. */
 static bool check_mapped(struct shared *s, size_t page, const char *after)
 {
 	uint64_t buf[CG_PAGE_SIZE / 8];
-	struct cg_mismatch mm;
+	struct cgu_mismatch mm;
 
 	if (!read_mapped_page(s->t->b + page * CG_PAGE_SIZE, buf)) {
-		cg_msg("FAIL: iteration=%lu SIGBUS reading page %zu (size %zu pages) after %s",
+		cgu_msg("FAIL: iteration=%lu SIGBUS reading page %zu (size %zu pages) after %s",
 		       s->iter, page, s->m->size, after);
 		return false;
 	}
 	if (!model_matches(s->m, page, buf, &mm)) {
-		cg_msg("FAIL: iteration=%lu page %zu wrong after %s", s->iter, page, after);
-		cg_report_mismatch("B", &mm);
+		cgu_msg("FAIL: iteration=%lu page %zu wrong after %s", s->iter, page, after);
+		cgu_report_mismatch("B", &mm);
 		return false;
 	}
 	return true;
@@ -149,7 +149,7 @@ static bool do_punch(struct shared *s, size_t p)
 {
 	if (fallocate(s->t->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
 		      (off_t)(p * CG_PAGE_SIZE), CG_PAGE_SIZE))
-		cg_setup_fail_errno("punch page %zu", p);
+		cgu_setup_fail_errno("punch page %zu", p);
 	s->m->seed[p] = 0;
 	return check_mapped(s, p, "punch");
 }
@@ -159,9 +159,9 @@ static bool do_write(struct shared *s, size_t p)
 	uint64_t buf[CG_PAGE_SIZE / 8];
 	uint64_t seed = s->next_seed++;
 
-	cg_pattern_fill_page(buf, seed, p);
+	cgu_pattern_fill_page(buf, seed, p);
 	if (pwrite(s->t->fd, buf, CG_PAGE_SIZE, (off_t)(p * CG_PAGE_SIZE)) != (ssize_t)CG_PAGE_SIZE)
-		cg_setup_fail_errno("pwrite page %zu", p);
+		cgu_setup_fail_errno("pwrite page %zu", p);
 	s->m->seed[p] = seed;
 	return check_mapped(s, p, "write");
 }
@@ -171,7 +171,7 @@ static void set_size(struct shared *s, size_t pages)
 	size_t i;
 
 	if (ftruncate(s->t->fd, (off_t)(pages * CG_PAGE_SIZE)))
-		cg_setup_fail_errno("ftruncate to %zu pages", pages);
+		cgu_setup_fail_errno("ftruncate to %zu pages", pages);
 	for (i = pages; i < s->t->npages; i++)
 		s->m->seed[i] = 0;
 	s->m->size = pages;
@@ -186,8 +186,8 @@ static bool do_shrink(struct shared *s, size_t pages)
 
 static bool apply_random_op(struct shared *s)
 {
-	uint64_t r = cg_rand(&s->rng);
-	size_t p = (size_t)(cg_rand(&s->rng) % s->m->size);
+	uint64_t r = cgu_rand(&s->rng);
+	size_t p = (size_t)(cgu_rand(&s->rng) % s->m->size);
 
 	switch ((enum op)(r % 8 < 3 ? OP_PUNCH : r % 8 < 6 ? OP_WRITE :
 			  r % 8 == 6 ? OP_SHRINK : OP_GROW)) {
@@ -196,7 +196,7 @@ static bool apply_random_op(struct shared *s)
 	case OP_WRITE:
 		return do_write(s, p);
 	case OP_SHRINK:
-		return do_shrink(s, 1 + (size_t)(cg_rand(&s->rng) % (s->t->npages - 1)));
+		return do_shrink(s, 1 + (size_t)(cgu_rand(&s->rng) % (s->t->npages - 1)));
 	case OP_GROW:
 	default:
 		set_size(s, s->t->npages);
@@ -210,7 +210,7 @@ static void *mutate_thread(void *arg)
 	unsigned long i;
 
 	for (i = 0; i < s->nops && !s->bad; i++) {
-		cg_spin_ns(cg_rand(&s->rng) % (s->op_gap_ns + 1));
+		cgu_spin_ns(cgu_rand(&s->rng) % (s->op_gap_ns + 1));
 		s->bad = !apply_random_op(s);
 	}
 	set_size(s, s->t->npages);
@@ -238,7 +238,7 @@ static void *collapse_thread(void *arg)
 	struct shared *s = arg;
 
 	while (!atomic_load(&s->done)) {
-		int err, ret = cg_collapse(s->t->b, s->t->len, &err);
+		int err, ret = cgu_collapse(s->t->b, s->t->len, &err);
 
 		count_collapse(s, ret, err);
 	}
@@ -248,15 +248,15 @@ static void *collapse_thread(void *arg)
 static int check_final(struct shared *s)
 {
 	uint64_t buf[CG_PAGE_SIZE / 8];
-	struct cg_mismatch mm;
+	struct cgu_mismatch mm;
 	size_t i;
 
 	for (i = 0; i < s->t->npages; i++) {
 		if (pread(s->t->fd, buf, CG_PAGE_SIZE, (off_t)(i * CG_PAGE_SIZE)) != (ssize_t)CG_PAGE_SIZE)
-			cg_setup_fail_errno("pread page %zu", i);
+			cgu_setup_fail_errno("pread page %zu", i);
 		if (!model_matches(s->m, i, buf, &mm)) {
-			cg_msg("FAIL: iteration=%lu final contents differ from the model", s->iter);
-			cg_report_mismatch("file", &mm);
+			cgu_msg("FAIL: iteration=%lu final contents differ from the model", s->iter);
+			cgu_report_mismatch("file", &mm);
 			return 1;
 		}
 		if (!check_mapped(s, i, "the last operation"))
@@ -282,37 +282,37 @@ static int run_iteration(const struct opts *o, unsigned long iter, uint64_t *rng
 	static bool hole[CG_MAX_RANGE_PAGES];
 	static struct model m;
 	struct shared s = { .m = &m, .nops = o->ops, .iter = iter };
-	struct cg_twin t;
+	struct cgu_twin t;
 	pthread_t ct, mt;
 	uint64_t seed = o->race.seed + iter * 1000;
 	size_t i;
 	int bad;
 
-	cg_twin_create(&t, "race_truncate");
-	cg_pick_holes(hole, t.npages, o->race.holes, rng);
-	cg_twin_fill(&t, hole, seed);
+	cgu_twin_create(&t, "race_truncate");
+	cgu_pick_holes(hole, t.npages, o->race.holes, rng);
+	cgu_twin_fill(&t, hole, seed);
 	for (i = 0; i < t.npages; i++)
 		m.seed[i] = hole[i] ? 0 : seed;
 	m.size = t.npages;
-	cg_madvise(t.b, t.len, MADV_HUGEPAGE, "MADV_HUGEPAGE");
+	cgu_madvise(t.b, t.len, MADV_HUGEPAGE, "MADV_HUGEPAGE");
 	s.t = &t;
-	s.rng = cg_rand(rng) | 1;
+	s.rng = cgu_rand(rng) | 1;
 	s.next_seed = seed + 1;
 	s.op_gap_ns = 2000000;
-	cg_thread_start(&ct, collapse_thread, &s);
-	cg_thread_start(&mt, mutate_thread, &s);
+	cgu_thread_start(&ct, collapse_thread, &s);
+	cgu_thread_start(&mt, mutate_thread, &s);
 	pthread_join(mt, NULL);
 	pthread_join(ct, NULL);
 	add_totals(tot, &s);
 	bad = s.bad;
 	if (!bad && s.bad_errno) {
-		cg_msg("FAIL: iteration=%lu MADV_COLLAPSE failed with unexpected errno %s",
-		       iter, cg_errno_name(s.bad_errno));
+		cgu_msg("FAIL: iteration=%lu MADV_COLLAPSE failed with unexpected errno %s",
+		       iter, cgu_errno_name(s.bad_errno));
 		bad = 1;
 	}
 	if (!bad)
 		bad = check_final(&s);
-	cg_twin_destroy(&t);
+	cgu_twin_destroy(&t);
 	return bad;
 }
 
@@ -324,17 +324,17 @@ int main(int argc, char **argv)
 	uint64_t rng;
 	int bad = 0;
 
-	cg_init(argv[0]);
+	cgu_init(argv[0]);
 	o = parse_args(argc, argv);
 	rng = o.race.seed | 1;
-	cg_sigbus_catch();
+	cgu_sigbus_catch();
 	printf("iterations=%lu ops=%lu holes=%zu seed=%llu\n", o.race.iterations, o.ops,
 	       o.race.holes, (unsigned long long)o.race.seed);
 	for (i = 0; i < o.race.iterations && !bad; i++) {
-		cg_watchdog(120, "an iteration");
+		cgu_watchdog(120, "an iteration");
 		bad = run_iteration(&o, i, &rng, &tot);
 	}
-	cg_watchdog(0, "");
+	cgu_watchdog(0, "");
 	printf("done=%lu collapses=%lu collapsed=%lu einval=%lu eagain=%lu enomem=%lu eof_sigbus=%lu eof_mapped=%lu result=%s\n",
 	       i, tot.collapses, tot.collapsed, tot.einval, tot.eagain, tot.enomem,
 	       tot.eof_sigbus, tot.eof_mapped, bad ? "FAIL" : "ok");

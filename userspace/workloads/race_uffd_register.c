@@ -34,7 +34,7 @@
  * Output: key=value lines. Exit 0 if every iteration held, 1 if one did
  * not, 2 on usage or setup errors.
  */
-#include "cg_common.h"
+#include "cgu.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -56,7 +56,7 @@ static const char usage[] =
 #define COPY_SEED	0xC0FFEEULL
 
 struct opts {
-	struct cg_race_opts race;	/* --iterations, --holes, --seed */
+	struct cgu_race_opts race;	/* --iterations, --holes, --seed */
 	unsigned long event_timeout_ms;
 };
 
@@ -71,7 +71,7 @@ static bool parse_own_opt(int c, const char *arg, void *ctx)
 
 	if (c != 'E')
 		return false;
-	o->event_timeout_ms = 1000 * cg_parse_ulong(arg, "--event-timeout", 1, 600);
+	o->event_timeout_ms = 1000 * cgu_parse_ulong(arg, "--event-timeout", 1, 600);
 	return true;
 }
 
@@ -82,39 +82,39 @@ static struct opts parse_args(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = {
-		.race = { .iterations = 200, .holes = 8, .seed = cg_race_default_seed() },
+		.race = { .iterations = 200, .holes = 8, .seed = cgu_race_default_seed() },
 		.event_timeout_ms = 5000,
 	};
 
-	cg_race_parse(argc, argv, longopts, usage, 64, &o.race, parse_own_opt, &o);
+	cgu_race_parse(argc, argv, longopts, usage, 64, &o.race, parse_own_opt, &o);
 	return o;
 }
 
-static bool page_is(const unsigned char *data, enum cg_expect kind, uint64_t seed,
+static bool page_is(const unsigned char *data, enum cgu_expect kind, uint64_t seed,
 		    size_t page)
 {
-	return cg_check_page(data, kind, seed, page, NULL);
+	return cgu_check_page(data, kind, seed, page, NULL);
 }
 
 /* Check invariants 1 and 2 for one hole. */
-static int check_hole(const struct cg_twin *t, int uffd, size_t page, bool observed,
+static int check_hole(const struct cgu_twin *t, int uffd, size_t page, bool observed,
 		      const struct opts *o, unsigned long iter, struct totals *tot)
 {
 	static unsigned char src[CG_PAGE_SIZE] __attribute__((aligned(4096)));
-	static struct cg_probe res;
+	static struct cgu_probe res;
 
-	cg_pattern_fill_page(src, COPY_SEED, page);
-	if (cg_uffd_probe(uffd, t->a + page * CG_PAGE_SIZE, CG_PROBE_MISSING, src, 0,
+	cgu_pattern_fill_page(src, COPY_SEED, page);
+	if (cgu_uffd_probe(uffd, t->a + page * CG_PAGE_SIZE, CG_PROBE_MISSING, src, 0,
 			  o->event_timeout_ms, &res))
-		cg_assert_fail("iteration=%lu page=%zu: reader blocked with no event", iter, page);
+		cgu_assert_fail("iteration=%lu page=%zu: reader blocked with no event", iter, page);
 	tot->events += res.event;
 	if (observed && !(res.event && res.event_ok && page_is(res.data, CG_EXPECT_PATTERN, COPY_SEED, page))) {
-		cg_msg("FAIL: iteration=%lu page=%zu was a hole after UFFDIO_REGISTER but event=%d event_ok=%d, reader saw 0x%016llx",
+		cgu_msg("FAIL: iteration=%lu page=%zu was a hole after UFFDIO_REGISTER but event=%d event_ok=%d, reader saw 0x%016llx",
 		       iter, page, res.event, res.event_ok, (unsigned long long)res.first_word);
 		return 1;
 	}
 	if (!observed && (res.event || !page_is(res.data, CG_EXPECT_ZERO, 0, page))) {
-		cg_msg("FAIL: iteration=%lu page=%zu was data after UFFDIO_REGISTER but event=%d, reader saw 0x%016llx",
+		cgu_msg("FAIL: iteration=%lu page=%zu was data after UFFDIO_REGISTER but event=%d, reader saw 0x%016llx",
 		       iter, page, res.event, (unsigned long long)res.first_word);
 		return 1;
 	}
@@ -122,24 +122,24 @@ static int check_hole(const struct cg_twin *t, int uffd, size_t page, bool obser
 }
 
 /* Invariant 3 (and the final state of the holes), read back with pread. */
-static int check_file(const struct cg_twin *t, const bool *hole, const bool *observed,
+static int check_file(const struct cgu_twin *t, const bool *hole, const bool *observed,
 		      uint64_t seed, unsigned long iter)
 {
-	struct cg_mismatch mm;
+	struct cgu_mismatch mm;
 	size_t i;
 
 	for (i = 0; i < t->npages; i++) {
 		bool ok;
 
 		if (!hole[i])
-			ok = cg_check_file_page(t->fd, CG_EXPECT_PATTERN, seed, i, &mm);
+			ok = cgu_check_file_page(t->fd, CG_EXPECT_PATTERN, seed, i, &mm);
 		else if (observed[i])
-			ok = cg_check_file_page(t->fd, CG_EXPECT_PATTERN, COPY_SEED, i, &mm);
+			ok = cgu_check_file_page(t->fd, CG_EXPECT_PATTERN, COPY_SEED, i, &mm);
 		else
-			ok = cg_check_file_page(t->fd, CG_EXPECT_ZERO, 0, i, &mm);
+			ok = cgu_check_file_page(t->fd, CG_EXPECT_ZERO, 0, i, &mm);
 		if (!ok) {
-			cg_msg("FAIL: iteration=%lu final contents", iter);
-			cg_report_mismatch("file", &mm);
+			cgu_msg("FAIL: iteration=%lu final contents", iter);
+			cgu_report_mismatch("file", &mm);
 			return 1;
 		}
 	}
@@ -147,7 +147,7 @@ static int check_file(const struct cg_twin *t, const bool *hole, const bool *obs
 }
 
 /* Invariant 4. */
-static int check_collapse(const struct cg_collapse_racer *c, unsigned long iter,
+static int check_collapse(const struct cgu_collapse_racer *c, unsigned long iter,
 			  struct totals *tot)
 {
 	if (!c->ret) {
@@ -162,21 +162,21 @@ static int check_collapse(const struct cg_collapse_racer *c, unsigned long iter,
 		tot->filled++;
 		return 0;
 	}
-	cg_msg("FAIL: iteration=%lu MADV_COLLAPSE failed with unexpected errno %s",
-	       iter, cg_errno_name(c->err));
+	cgu_msg("FAIL: iteration=%lu MADV_COLLAPSE failed with unexpected errno %s",
+	       iter, cgu_errno_name(c->err));
 	return 1;
 }
 
 /* Register A, then record which holes are still holes (the set H). */
-static size_t register_and_observe(const struct cg_twin *t, int uffd, const bool *hole,
+static size_t register_and_observe(const struct cgu_twin *t, int uffd, const bool *hole,
 				   bool *observed)
 {
 	size_t i, n = 0;
 
-	if (cg_uffd_register(uffd, t->a, t->len, UFFDIO_REGISTER_MODE_MISSING))
-		cg_setup_fail_errno("UFFDIO_REGISTER");
+	if (cgu_uffd_register(uffd, t->a, t->len, UFFDIO_REGISTER_MODE_MISSING))
+		cgu_setup_fail_errno("UFFDIO_REGISTER");
 	for (i = 0; i < t->npages; i++) {
-		observed[i] = hole[i] && cg_page_is_hole(t->fd, i);
+		observed[i] = hole[i] && cgu_page_is_hole(t->fd, i);
 		n += observed[i];
 	}
 	return n;
@@ -187,26 +187,26 @@ static int run_iteration(const struct opts *o, unsigned long iter, uint64_t *rng
 {
 	static bool hole[CG_MAX_RANGE_PAGES], observed[CG_MAX_RANGE_PAGES];
 	pthread_barrier_t start;
-	struct cg_collapse_racer c = { .start = &start };
-	struct cg_twin t;
+	struct cgu_collapse_racer c = { .start = &start };
+	struct cgu_twin t;
 	pthread_t tid;
 	uint64_t seed = o->race.seed + iter, window = *collapse_ns + *collapse_ns / 4;
 	size_t i, nobserved;
 	int uffd, bad = 0;
 
-	cg_twin_create(&t, "race_uffd_register");
-	cg_pick_holes(hole, t.npages, o->race.holes, rng);
-	cg_twin_fill(&t, hole, seed);
-	cg_madvise(t.b, t.len, MADV_HUGEPAGE, "MADV_HUGEPAGE");
-	uffd = cg_uffd_open(0);
+	cgu_twin_create(&t, "race_uffd_register");
+	cgu_pick_holes(hole, t.npages, o->race.holes, rng);
+	cgu_twin_fill(&t, hole, seed);
+	cgu_madvise(t.b, t.len, MADV_HUGEPAGE, "MADV_HUGEPAGE");
+	uffd = cgu_uffd_open(0);
 	c.addr = t.b;
 	c.len = t.len;
 	/* Mostly: registration somewhere inside the collapse; sometimes first. */
-	c.delay_ns = cg_rand(rng) % 4 == 0 ? cg_rand(rng) % (window / 2 + 1) : 0;
+	c.delay_ns = cgu_rand(rng) % 4 == 0 ? cgu_rand(rng) % (window / 2 + 1) : 0;
 	pthread_barrier_init(&start, NULL, 2);
-	cg_thread_start(&tid, cg_collapse_racer_thread, &c);
+	cgu_thread_start(&tid, cgu_collapse_racer_thread, &c);
 	pthread_barrier_wait(&start);
-	cg_spin_ns(c.delay_ns ? 0 : cg_rand(rng) % (window + 1));
+	cgu_spin_ns(c.delay_ns ? 0 : cgu_rand(rng) % (window + 1));
 	nobserved = register_and_observe(&t, uffd, hole, observed);
 	tot->observed_holes += nobserved;
 	for (i = 0; i < t.npages && !bad; i++)
@@ -220,7 +220,7 @@ static int run_iteration(const struct opts *o, unsigned long iter, uint64_t *rng
 	if (!bad)
 		bad += check_file(&t, hole, observed, seed, iter);
 	close(uffd);
-	cg_twin_destroy(&t);
+	cgu_twin_destroy(&t);
 	return bad;
 }
 
@@ -232,16 +232,16 @@ int main(int argc, char **argv)
 	struct opts o;
 	int bad = 0;
 
-	cg_init(argv[0]);
+	cgu_init(argv[0]);
 	o = parse_args(argc, argv);
 	rng = o.race.seed | 1;
 	printf("iterations=%lu holes=%zu seed=%llu\n", o.race.iterations, o.race.holes,
 	       (unsigned long long)o.race.seed);
 	for (i = 0; i < o.race.iterations && !bad; i++) {
-		cg_watchdog(60, "an iteration");	/* a hang fails here, not at the test timeout */
+		cgu_watchdog(60, "an iteration");	/* a hang fails here, not at the test timeout */
 		bad = run_iteration(&o, i, &rng, &collapse_ns, &tot);
 	}
-	cg_watchdog(0, "");
+	cgu_watchdog(0, "");
 	printf("done=%lu collapsed=%lu refused=%lu filled=%lu holes_seen_after_register=%lu events=%lu result=%s\n",
 	       i, tot.collapsed, tot.refused, tot.filled, tot.observed_holes, tot.events,
 	       bad ? "FAIL" : "ok");

@@ -22,7 +22,7 @@
  * Output: key=value lines. Exit 0 if everything held, 1 if not, 2 on usage
  * or setup errors.
  */
-#include "cg_common.h"
+#include "cgu.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -45,11 +45,11 @@ static const char usage[] =
 #define COPY_SEED	0x5EE40000ULL
 
 struct opts {
-	struct cg_race_opts race;	/* --iterations, --holes, --seed */
+	struct cgu_race_opts race;	/* --iterations, --holes, --seed */
 };
 
 struct observer {
-	const struct cg_twin *t;
+	const struct cgu_twin *t;
 	const bool *hole;
 	atomic_bool stop;
 	unsigned long rounds;
@@ -62,10 +62,10 @@ struct observer {
 static struct opts parse_args(int argc, char **argv)
 {
 	struct opts o = {
-		.race = { .iterations = 1500, .holes = 8, .seed = cg_race_default_seed() },
+		.race = { .iterations = 1500, .holes = 8, .seed = cgu_race_default_seed() },
 	};
 
-	cg_race_parse(argc, argv, NULL, usage, 256, &o.race, NULL, NULL);
+	cgu_race_parse(argc, argv, NULL, usage, 256, &o.race, NULL, NULL);
 	return o;
 }
 
@@ -99,7 +99,7 @@ static void check_mincore(struct observer *ob, unsigned char *vec)
 {
 	size_t i;
 
-	cg_resident_pages(ob->t->b, ob->t->len, vec);
+	cgu_resident_pages(ob->t->b, ob->t->len, vec);
 	for (i = 0; i < ob->t->npages; i++) {
 		if (ob->hole[i] && (vec[i] & 1)) {
 			observer_fail(ob, i, "mincore reports the hole resident");
@@ -128,7 +128,7 @@ static void *observe_thread(void *arg)
 
 	while (!atomic_load(&ob->stop)) {
 		bool full = ob->rounds % 8 == 0;
-		struct timespec pause = { 0, (long)(cg_rand(&rng) % 1000000) };
+		struct timespec pause = { 0, (long)(cgu_rand(&rng) % 1000000) };
 
 		for (i = 0; i < ob->t->npages && !atomic_load(&ob->bad); i++) {
 			if (ob->hole[i] && !full &&
@@ -149,7 +149,7 @@ static int check_collapse_result(int ret, int err, unsigned long iter,
 				 unsigned long *refused, unsigned long *transient)
 {
 	if (ret == 0) {
-		cg_msg("FAIL: iteration=%lu MADV_COLLAPSE succeeded over MISSING-registered holes", iter);
+		cgu_msg("FAIL: iteration=%lu MADV_COLLAPSE succeeded over MISSING-registered holes", iter);
 		return 1;
 	}
 	if (err == EINVAL || err == EBUSY) {
@@ -160,36 +160,36 @@ static int check_collapse_result(int ret, int err, unsigned long iter,
 		(*transient)++;
 		return 0;
 	}
-	cg_msg("FAIL: iteration=%lu MADV_COLLAPSE failed with unexpected errno %s",
-	       iter, cg_errno_name(err));
+	cgu_msg("FAIL: iteration=%lu MADV_COLLAPSE failed with unexpected errno %s",
+	       iter, cgu_errno_name(err));
 	return 1;
 }
 
 /* After the run: holes are holes, raise events through A; data intact. */
-static int check_final(const struct cg_twin *t, int uffd, const bool *hole, uint64_t seed)
+static int check_final(const struct cgu_twin *t, int uffd, const bool *hole, uint64_t seed)
 {
 	static unsigned char src[CG_PAGE_SIZE] __attribute__((aligned(4096)));
-	static struct cg_probe res;
-	struct cg_mismatch mm;
+	static struct cgu_probe res;
+	struct cgu_mismatch mm;
 	size_t i;
 
 	for (i = 0; i < t->npages; i++) {
 		if (!hole[i]) {
-			if (!cg_check_file_page(t->fd, CG_EXPECT_PATTERN, seed, i, &mm)) {
-				cg_report_mismatch("file", &mm);
+			if (!cgu_check_file_page(t->fd, CG_EXPECT_PATTERN, seed, i, &mm)) {
+				cgu_report_mismatch("file", &mm);
 				return 1;
 			}
 			continue;
 		}
-		if (!cg_page_is_hole(t->fd, i)) {
-			cg_msg("FAIL: page %zu is no longer a hole after the run", i);
+		if (!cgu_page_is_hole(t->fd, i)) {
+			cgu_msg("FAIL: page %zu is no longer a hole after the run", i);
 			return 1;
 		}
-		cg_pattern_fill_page(src, COPY_SEED, i);
-		if (cg_uffd_probe(uffd, t->a + i * CG_PAGE_SIZE, CG_PROBE_MISSING, src, 0,
+		cgu_pattern_fill_page(src, COPY_SEED, i);
+		if (cgu_uffd_probe(uffd, t->a + i * CG_PAGE_SIZE, CG_PROBE_MISSING, src, 0,
 				  5000, &res) || !res.event || !res.event_ok ||
-		    !cg_check_page(res.data, CG_EXPECT_PATTERN, COPY_SEED, i, NULL)) {
-			cg_msg("FAIL: touching hole %zu through A: event=%d event_ok=%d value=0x%016llx",
+		    !cgu_check_page(res.data, CG_EXPECT_PATTERN, COPY_SEED, i, NULL)) {
+			cgu_msg("FAIL: touching hole %zu through A: event=%d event_ok=%d value=0x%016llx",
 			       i, res.event, res.event_ok, (unsigned long long)res.first_word);
 			return 1;
 		}
@@ -202,42 +202,42 @@ int main(int argc, char **argv)
 	static bool hole[CG_MAX_RANGE_PAGES];
 	unsigned long i, refused = 0, transient = 0;
 	struct observer ob = { 0 };
-	struct cg_twin t;
+	struct cgu_twin t;
 	struct opts o;
 	uint64_t rng;
 	pthread_t tid;
 	int uffd, bad = 0;
 
-	cg_init(argv[0]);
+	cgu_init(argv[0]);
 	o = parse_args(argc, argv);
 	rng = o.race.seed | 1;
 	printf("iterations=%lu holes=%zu seed=%llu\n", o.race.iterations, o.race.holes,
 	       (unsigned long long)o.race.seed);
-	cg_twin_create(&t, "race_seek_hole");
-	cg_pick_holes(hole, t.npages, o.race.holes, &rng);
-	cg_twin_fill(&t, hole, o.race.seed);
-	cg_madvise(t.b, t.len, MADV_HUGEPAGE, "MADV_HUGEPAGE");
-	uffd = cg_uffd_open(0);
-	if (cg_uffd_register(uffd, t.a, t.len, UFFDIO_REGISTER_MODE_MISSING))
-		cg_setup_fail_errno("UFFDIO_REGISTER");
+	cgu_twin_create(&t, "race_seek_hole");
+	cgu_pick_holes(hole, t.npages, o.race.holes, &rng);
+	cgu_twin_fill(&t, hole, o.race.seed);
+	cgu_madvise(t.b, t.len, MADV_HUGEPAGE, "MADV_HUGEPAGE");
+	uffd = cgu_uffd_open(0);
+	if (cgu_uffd_register(uffd, t.a, t.len, UFFDIO_REGISTER_MODE_MISSING))
+		cgu_setup_fail_errno("UFFDIO_REGISTER");
 	ob.t = &t;
 	ob.hole = hole;
-	cg_thread_start(&tid, observe_thread, &ob);
-	cg_watchdog(600, "the collapse loop");
+	cgu_thread_start(&tid, observe_thread, &ob);
+	cgu_watchdog(600, "the collapse loop");
 	for (i = 0; i < o.race.iterations && !bad && !atomic_load(&ob.bad); i++) {
-		int err, ret = cg_collapse(t.b, t.len, &err);
+		int err, ret = cgu_collapse(t.b, t.len, &err);
 
 		bad = check_collapse_result(ret, err, i, &refused, &transient);
 	}
 	atomic_store(&ob.stop, true);
 	pthread_join(tid, NULL);
-	cg_watchdog(0, "");
+	cgu_watchdog(0, "");
 	if (atomic_load(&ob.bad)) {
-		cg_msg("FAIL: observer: page %zu: %s", ob.bad_page, ob.bad_what);
+		cgu_msg("FAIL: observer: page %zu: %s", ob.bad_page, ob.bad_what);
 		bad = 1;
 	}
 	if (!bad && !refused) {
-		cg_msg("FAIL: no MADV_COLLAPSE was refused (all %lu transient EAGAIN)", transient);
+		cgu_msg("FAIL: no MADV_COLLAPSE was refused (all %lu transient EAGAIN)", transient);
 		bad = 1;
 	}
 	if (!bad)

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Fault injection into the guarded collapse_file(), for tests: off by
+ * default, armed through debugfs "inject" (see module/inject.c).
+ */
+#ifndef _CG_INJECT_H
+#define _CG_INJECT_H
+
+#include <linux/seq_file.h>
+#include <linux/types.h>
+
+enum cg_inject_point {
+	CG_INJECT_STORE_FAIL,	/* the huge page's xarray store fails (ENOMEM) */
+	CG_INJECT_HOLE_FILLED,	/* the seal finds a hole filled */
+	CG_INJECT_UFFD_VETO,	/* the sealed section's userfaultfd check vetoes */
+	CG_INJECT_ISOLATE_FAIL,	/* the scan fails after N pages isolated */
+	CG_INJECT_SEAL_DELAY,	/* sleep N ms between the scan and the seal */
+	CG_INJECT_COUNT
+};
+
+/*
+ * Whether the point fires now: for the one-shot points, consumes one of the
+ * armed shots.  Cheap when nothing is armed.
+ */
+bool cg_inject_fire(enum cg_inject_point point);
+
+/* ISOLATE_FAIL: fires once @isolated pages reach the armed number. */
+bool cg_inject_isolate_fail(int isolated);
+
+/* SEAL_DELAY: sleeps as armed (interruptibly by a fatal signal). */
+void cg_inject_seal_delay(void);
+
+/* debugfs: "name value fired=N" per point; "name value" or "off" to write. */
+void cg_inject_show(struct seq_file *seq);
+int cg_inject_parse_and_arm(char *buf);
+
+#endif /* _CG_INJECT_H */

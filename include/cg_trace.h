@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The module's trace events: events/collapse_guard/ in tracefs, for
+ * trace-cmd, perf and the tests.
+ *
+ *   guard_collapse  every guarded collapse_file() (mode guard): the range,
+ *                   what it found, what it returned and why, how long it
+ *                   took and how long the sealed section ran with irqs off
+ *   guard_veto      a guarded collapse refused for a reason of the guard's
+ *                   own (a MISSING-mode userfaultfd, a filled hole, a call
+ *                   it cannot handle), and at which stage
+ *   uffd_exposed    mode observe: the stock collapse_file() filled holes of
+ *                   a range that a MISSING-mode userfaultfd maps, so the
+ *                   missing-page events of those holes are lost
+ *   stock_collapse  mode observe: every stock collapse_file(), timed
+ */
+#undef TRACE_SYSTEM
+#define TRACE_SYSTEM collapse_guard
+
+#if !defined(_CG_TRACE_H) || defined(TRACE_HEADER_MULTI_READ)
+#define _CG_TRACE_H
+
+#include <linux/fs.h>
+#include <linux/sched.h>
+#include <linux/tracepoint.h>
+
+TRACE_EVENT(guard_collapse,
+
+	TP_PROTO(const struct inode *inode, pgoff_t start, int present,
+		 int holes, int result, const char *reason, u64 duration_ns,
+		 u64 irqsoff_ns),
+
+	TP_ARGS(inode, start, present, holes, result, reason, duration_ns,
+		irqsoff_ns),
+
+	TP_STRUCT__entry(
+		__field(dev_t, dev)
+		__field(unsigned long, ino)
+		__field(pgoff_t, start)
+		__field(int, present)
+		__field(int, holes)
+		__field(int, result)
+		__string(reason, reason)
+		__field(u64, duration_ns)
+		__field(u64, irqsoff_ns)
+	),
+
+	TP_fast_assign(
+		__entry->dev = inode->i_sb->s_dev;
+		__entry->ino = inode->i_ino;
+		__entry->start = start;
+		__entry->present = present;
+		__entry->holes = holes;
+		__entry->result = result;
+		__assign_str(reason, reason);
+		__entry->duration_ns = duration_ns;
+		__entry->irqsoff_ns = irqsoff_ns;
+	),
+
+	TP_printk("dev=%d:%d ino=%lu start=%lu present=%d holes=%d result=%d reason=%s duration_ns=%llu irqsoff_ns=%llu",
+		  MAJOR(__entry->dev), MINOR(__entry->dev), __entry->ino,
+		  __entry->start, __entry->present, __entry->holes,
+		  __entry->result, __get_str(reason), __entry->duration_ns,
+		  __entry->irqsoff_ns)
+);
+
+TRACE_EVENT(guard_veto,
+
+	TP_PROTO(const struct inode *inode, pgoff_t start, int holes,
+		 const char *reason, const char *stage),
+
+	TP_ARGS(inode, start, holes, reason, stage),
+
+	TP_STRUCT__entry(
+		__field(dev_t, dev)
+		__field(unsigned long, ino)
+		__field(pgoff_t, start)
+		__field(int, holes)
+		__string(reason, reason)
+		__string(stage, stage)
+	),
+
+	TP_fast_assign(
+		__entry->dev = inode->i_sb->s_dev;
+		__entry->ino = inode->i_ino;
+		__entry->start = start;
+		__entry->holes = holes;
+		__assign_str(reason, reason);
+		__assign_str(stage, stage);
+	),
+
+	TP_printk("dev=%d:%d ino=%lu start=%lu holes=%d reason=%s stage=%s",
+		  MAJOR(__entry->dev), MINOR(__entry->dev), __entry->ino,
+		  __entry->start, __entry->holes, __get_str(reason),
+		  __get_str(stage))
+);
+
+TRACE_EVENT(uffd_exposed,
+
+	TP_PROTO(const struct inode *inode, pgoff_t start, int holes),
+
+	TP_ARGS(inode, start, holes),
+
+	TP_STRUCT__entry(
+		__field(dev_t, dev)
+		__field(unsigned long, ino)
+		__field(pgoff_t, start)
+		__field(int, holes)
+		__field(pid_t, pid)
+		__array(char, comm, TASK_COMM_LEN)
+	),
+
+	TP_fast_assign(
+		__entry->dev = inode->i_sb->s_dev;
+		__entry->ino = inode->i_ino;
+		__entry->start = start;
+		__entry->holes = holes;
+		__entry->pid = current->pid;
+		memcpy(__entry->comm, current->comm, TASK_COMM_LEN);
+	),
+
+	TP_printk("dev=%d:%d ino=%lu start=%lu holes=%d pid=%d comm=%s",
+		  MAJOR(__entry->dev), MINOR(__entry->dev), __entry->ino,
+		  __entry->start, __entry->holes, __entry->pid, __entry->comm)
+);
+
+TRACE_EVENT(stock_collapse,
+
+	TP_PROTO(const struct inode *inode, pgoff_t start, int holes,
+		 int result, u64 duration_ns),
+
+	TP_ARGS(inode, start, holes, result, duration_ns),
+
+	TP_STRUCT__entry(
+		__field(dev_t, dev)
+		__field(unsigned long, ino)
+		__field(pgoff_t, start)
+		__field(int, holes)
+		__field(int, result)
+		__field(u64, duration_ns)
+	),
+
+	TP_fast_assign(
+		__entry->dev = inode->i_sb->s_dev;
+		__entry->ino = inode->i_ino;
+		__entry->start = start;
+		__entry->holes = holes;
+		__entry->result = result;
+		__entry->duration_ns = duration_ns;
+	),
+
+	TP_printk("dev=%d:%d ino=%lu start=%lu holes=%d result=%d duration_ns=%llu",
+		  MAJOR(__entry->dev), MINOR(__entry->dev), __entry->ino,
+		  __entry->start, __entry->holes, __entry->result,
+		  __entry->duration_ns)
+);
+
+#endif /* _CG_TRACE_H */
+
+/* Out of tree: define_trace.h includes this file again from include/. */
+#undef TRACE_INCLUDE_PATH
+#define TRACE_INCLUDE_PATH .
+#undef TRACE_INCLUDE_FILE
+#define TRACE_INCLUDE_FILE cg_trace
+#include <trace/define_trace.h>

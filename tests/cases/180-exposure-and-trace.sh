@@ -1,0 +1,138 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# timeout: 300
+#
+# The exposure detector and the trace events, on a known workload.
+# Mode observe: the reproducer still loses its event (the stock code runs),
+# and uffd_exposed / uffd_exposed_holes count it, and an uffd_exposed event
+# names the memfd (device, inode), the range, and the process that collapsed
+# (the reproducer through MADV_COLLAPSE, khugepaged through khugepaged); a
+# stock_collapse event times it. A MINOR registration promises no event: the
+# collapse is not an exposure. Mode guard: the same collapse is a veto
+# (guard_veto reason=uffd_missing stage=early, and a guard_collapse event
+# with the reason), the MINOR one a guarded collapse that sealed one hole.
+# The histograms count what the events show.
+set -eu
+# shellcheck source=tests/lib.sh
+. /opt/cg/tests/lib.sh
+# shellcheck source=tests/cases/helpers.sh
+. "$(dirname "$0")/helpers.sh"
+
+# expect_one_event EVENT KEY=VALUE...: exactly one EVENT recorded, with those
+# fields; sets EV to its line.
+expect_one_event() {
+	_ev=$1
+	shift
+	_lines=$(trace_events "$_ev")
+	_n=$(printf '%s' "$_lines" | grep -c . || true)
+	[ "$_n" -eq 1 ] || { cat "$CG_TRACE/trace"; fail "$_n $_ev events, expected 1"; }
+	EV=$_lines
+	echo "event $_ev: $EV"
+	for _kv in "$@"; do
+		[ "$(field "${_kv%%=*}" "$EV")" = "${_kv#*=}" ] ||
+			fail "$_ev: ${_kv%%=*}=$(field "${_kv%%=*}" "$EV"), expected ${_kv#*=}"
+	done
+}
+
+expect_no_event() {
+	_n=$(trace_events "$1" | grep -c . || true)
+	[ "$_n" -eq 0 ] || { cat "$CG_TRACE/trace"; fail "$_n $1 events, expected none"; }
+}
+
+# hist_count NAME: the count of a histogram in debugfs "hist".
+hist_count() {
+	sed -n "s/^$1: count=\([0-9]*\) .*/\1/p" "$CG_DBG/hist"
+}
+
+thp_quiet
+cg_load mode=observe
+echo 1 >"$CG_DBG/reset"
+
+# -- observe, MADV_COLLAPSE: lost, and detected ---------------------------
+trace_start
+cg_stats_save s
+run uffd_collapse_repro --hole 7 --expect lost
+dev=$(kv dev "$OUT")
+ino=$(kv ino "$OUT")
+expect_deltas s uffd_exposed=1 uffd_exposed_holes=1 file_calls=1 file_succeed=1 \
+	guard_calls=0
+expect_one_event uffd_exposed "dev=$dev" "ino=$ino" start=0 holes=1
+[ "$(field pid "$EV")" -gt 0 ] || fail "uffd_exposed: no pid"
+case $(field comm "$EV") in
+uffd_collapse_r*) ;;
+*) fail "uffd_exposed: comm=$(field comm "$EV"), expected the reproducer" ;;
+esac
+expect_one_event stock_collapse "dev=$dev" "ino=$ino" start=0 holes=1 result=1
+[ "$(field duration_ns "$EV")" -gt 0 ] || fail "stock_collapse: duration_ns 0"
+expect_no_event guard_collapse
+trace_stop
+
+# -- observe, khugepaged: lost, and detected as khugepaged's --------------
+khugepaged_fast
+shmem_thp advise
+trace_start
+cg_stats_save s
+run uffd_collapse_repro --via khugepaged --timeout 120 --hole 300 --expect lost
+dev=$(kv dev "$OUT")
+ino=$(kv ino "$OUT")
+expect_deltas s uffd_exposed=1 uffd_exposed_holes=1
+expect_one_event uffd_exposed "dev=$dev" "ino=$ino" start=0 holes=1 comm=khugepaged
+trace_stop
+khugepaged_restore
+thp_quiet
+
+# -- observe, MINOR: collapsed, not an exposure ---------------------------
+trace_start
+cg_stats_save s
+run uffd_collapse_repro --mode minor --expect collapsed
+expect_deltas s uffd_exposed=0 file_succeed=1
+expect_no_event uffd_exposed
+expect_one_event stock_collapse start=0 holes=1 result=1
+trace_stop
+
+# -- guard: the same MISSING collapse is a veto, before any work ----------
+cg_set_mode guard
+trace_start
+cg_stats_save s
+run uffd_collapse_repro --hole 7 --expect guarded
+dev=$(kv dev "$OUT")
+ino=$(kv ino "$OUT")
+expect_deltas s uffd_exposed=0 guard_uffd_vetoed=1 guard_uffd_vetoed_early=1
+expect_one_event guard_veto "dev=$dev" "ino=$ino" start=0 reason=uffd_missing stage=early
+expect_one_event guard_collapse "dev=$dev" "ino=$ino" start=0 present=0 holes=0 \
+	reason=uffd_missing irqsoff_ns=0
+[ "$(field result "$EV")" -ne 1 ] || fail "guard_collapse: a veto returned SCAN_SUCCEED"
+expect_no_event uffd_exposed
+trace_stop
+
+# -- guard, MINOR: a guarded collapse that sealed the hole ----------------
+trace_start
+run uffd_collapse_repro --mode minor --hole 9 --expect collapsed
+ino=$(kv ino "$OUT")
+expect_one_event guard_collapse "ino=$ino" start=0 present=511 holes=1 result=1 \
+	reason=succeed
+[ "$(field irqsoff_ns "$EV")" -gt 0 ] || fail "guard_collapse: irqsoff_ns 0 for a sealed collapse"
+[ "$(field duration_ns "$EV")" -ge "$(field irqsoff_ns "$EV")" ] ||
+	fail "guard_collapse: duration shorter than its sealed section"
+expect_no_event guard_veto
+trace_stop
+
+# -- the histograms counted them; reset zeroes them ---------------------------
+cat "$CG_DBG/hist"
+cp "$CG_DBG/hist" hist.before
+for bad in 0 2 yes '1 1' '\n'; do
+	refuse_write "$CG_DBG/reset" "$bad"
+done
+cmp hist.before "$CG_DBG/hist" || fail "a refused reset changed the histograms"
+assert_ge "$(hist_count stock_collapse_ns)" 3 "stock collapses timed"
+assert_ge "$(hist_count guard_collapse_ns)" 2 "guarded collapses timed"
+assert_ge "$(hist_count seal_irqsoff_ns)" 1 "sealed sections timed"
+echo 1 >"$CG_DBG/reset"
+for h in guard_collapse_ns seal_irqsoff_ns stock_collapse_ns anon_mmap_write_ns; do
+	assert_eq "$(hist_count $h)" 0 "$h after reset"
+done
+assert_eq "$(cg_stat uffd_exposed)" 0 "uffd_exposed after reset"
+assert_eq "$(cg_stat file_calls)" 0 "file_calls after reset"
+
+cg_set_mode off
+cg_unload
