@@ -105,7 +105,8 @@ static int cg_stats_seq_show(struct seq_file *seq, void *v)
 
 	for (i = 0; i < CG_PATH_COUNT; i++)
 		available[i] = cg_hooks_path_available(i);
-	cg_stats_show(seq, available, cg_hooks_missed());
+	cg_stats_show(seq, available, cg_hooks_missed(),
+		      cg_hooks_redirect_live());
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(cg_stats_seq);

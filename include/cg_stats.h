@@ -48,9 +48,10 @@ static inline void cg_stats_inc(enum cg_counter counter)
 /*
  * Prints every counter as one "name value" line.  @available: which paths
  * the kernel lets us probe ("<path>_available 0" then says the path's
- * counters are not counting); @missed: probe misses.
+ * counters are not counting); @missed: probe misses; @redirect_live: the
+ * hooks are registered (modes observe and guard).
  */
 void cg_stats_show(struct seq_file *seq, const bool *available,
-		   unsigned long missed);
+		   unsigned long missed, bool redirect_live);
 
 #endif /* _CG_STATS_H */

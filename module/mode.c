@@ -76,5 +76,5 @@ static const struct kernel_param_ops cg_mode_param_ops = {
  * Writable by root in sysfs too: the control that still works where
  * lockdown (Secure Boot) refuses writes to debugfs.
  */
-module_param_cb(mode, &cg_mode_param_ops, NULL, 0644);
+module_param_cb(mode, &cg_mode_param_ops, NULL, 0600);
 MODULE_PARM_DESC(mode, "off, observe or guard (default: guard); writable at runtime");

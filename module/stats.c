@@ -89,10 +89,11 @@ static void cg_show_path(struct seq_file *seq, enum cg_path path, bool available
 }
 
 void cg_stats_show(struct seq_file *seq, const bool *available,
-		   unsigned long missed)
+		   unsigned long missed, bool redirect_live)
 {
 	int i;
 
+	seq_printf(seq, "redirect_live %d\n", redirect_live);
 	for (i = 0; i < CG_PATH_COUNT; i++)
 		cg_show_path(seq, i, available[i]);
 	for (i = 0; i < CG_COUNTER_COUNT; i++)

@@ -68,25 +68,25 @@ cg_set_mode() {
 
 # ---- statistics ----------------------------------------------------------
 
-# stat_in FILE NAME: the value of NAME in a stats file (false if absent).
+# Every statistic is read through cgctl: the one parser of the stats format
+# (userspace/lib/cgu_stats.c) for the CLI and the tests.
+
+# stat_in FILE NAME: the value of NAME in a saved stats file (false if absent).
 stat_in() {
-	awk -v n="$2" '$1 == n { print $2; found = 1; exit }
-		END { exit !found }' "$1"
+	cgctl stats --file "$1" --get "$2" 2>/dev/null
 }
 
 cg_stat() {
-	stat_in "$CG_DBG/stats" "$1" || fail "no statistic $1 in $CG_DBG/stats"
+	cgctl stats --get "$1" || fail "no statistic $1 in $CG_DBG/stats"
 }
 
 cg_stats_save() {
-	cp "$CG_DBG/stats" "$1" || fail "cannot save $CG_DBG/stats to $1"
+	cgctl stats --save "$1" || fail "cannot save $CG_DBG/stats to $1"
 }
 
 # cg_stat_delta FILE NAME: current value of NAME minus the one saved in FILE.
 cg_stat_delta() {
-	_old=$(stat_in "$1" "$2") || fail "no statistic $2 in $1"
-	_now=$(cg_stat "$2") || exit 1
-	echo $((_now - _old))
+	cgctl stats --diff "$1" --get "$2" || fail "no statistic $2 in $1 or $CG_DBG/stats"
 }
 
 # ---- trace events --------------------------------------------------------

@@ -83,7 +83,11 @@ roundtrip() {
 cg_load mode=guard
 perms "$CG_DBG/mode" 600
 perms "$CG_DBG/stats" 400
-perms "$CG_PARAM_MODE" 644
+perms "$CG_PARAM_MODE" 600
+perms "$CG_DBG/hist" 400
+perms "$CG_DBG/reset" 200
+perms "$CG_DBG/inject" 600
+perms "$CG_DBG/anon_lock_timing" 600
 for MODEFILE in "$CG_DBG/mode" "$CG_PARAM_MODE"; do
 	echo "== $MODEFILE"
 	roundtrip

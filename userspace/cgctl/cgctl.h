@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * cgctl.h - what the cgctl subcommands share: where the module's files are,
+ * how errors are reported, and the kernel facts several commands need.
+ *
+ * Exit codes: 0 success (doctor: protected), 1 failure (doctor: exposed),
+ * 2 usage error or a check that could not be made, 3 (doctor) not affected.
+ */
+#ifndef CGCTL_H
+#define CGCTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cgu_msg.h"
+#include "cgu_stats.h"
+
+#define CTL_EXIT_OK		0
+#define CTL_EXIT_FAIL		1
+#define CTL_EXIT_USAGE		2
+#define CTL_EXIT_NOT_AFFECTED	3
+
+#define CTL_MODULE_DIR	"/sys/module/collapse_guard"
+
+extern const char ctl_usage[];
+
+/* ---- paths.c: the module's files, and errors that say what to do -------- */
+
+/* $CG_DEBUGFS/<file> (default /sys/kernel/debug/collapse_guard/<file>). */
+void ctl_debugfs_path(char *buf, size_t len, const char *file);
+/* $CG_MODE_FILE (default the module parameter /sys/module/.../mode). */
+void ctl_mode_path(char *buf, size_t len);
+bool ctl_module_loaded(void);
+/* Prints why @path could not be used (errno), with the likely cause: the
+ * module not loaded, debugfs not mounted, not root, lockdown; exits 1. */
+cgu_noreturn void ctl_fail_io(const char *what, const char *path);
+/* The live statistics; exits 1 with ctl_fail_io() if unreadable. */
+void ctl_load_stats(struct cgu_stats *s);
+/* Reads a small file into buf (NUL-terminated, trailing newline removed). */
+int ctl_read_line(const char *path, char *buf, size_t len);
+/* Writes text to path in one write(2); 0 or -1 with errno. */
+int ctl_write_text(const char *path, const char *text);
+
+/* ---- kernel.c: what the running kernel is --------------------------------- */
+
+struct ctl_kernel {
+	char release[128];
+	int major, minor;
+	bool thp;		/* transparent huge pages compiled in */
+};
+
+void ctl_kernel_read(struct ctl_kernel *k);
+/* 6.1 to 6.3 collapse shmem holes without asking userfaultfd (fixed in 6.4). */
+bool ctl_kernel_needs_guard(const struct ctl_kernel *k);
+/* The module's active mode ("off", "observe", "guard"), or false. */
+bool ctl_active_mode(char *out, size_t len);
+
+/* ---- subcommands ------------------------------------------------------------ */
+
+int ctl_cmd_status(int argc, char **argv);
+int ctl_cmd_stats(int argc, char **argv);
+int ctl_cmd_watch(int argc, char **argv);
+int ctl_cmd_hist(int argc, char **argv);
+int ctl_cmd_reset(int argc, char **argv);
+int ctl_cmd_mode(int argc, char **argv);
+int ctl_cmd_doctor(int argc, char **argv);
+
+#endif /* CGCTL_H */

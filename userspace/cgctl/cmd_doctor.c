@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cgctl doctor - is this machine exposed to the lost-event bug?
+ *
+ * Checks the kernel (does it need the guard), transparent huge pages and
+ * khugepaged, the module (loaded, mode, redirection live; in observe, how
+ * many collapses already lost events), and which processes map shmem with
+ * a MISSING-mode userfaultfd.  Ends with one verdict:
+ *
+ *   protected     the guard runs (exit 0)
+ *   exposed       the kernel needs the guard, it does not run, and a
+ *                 process relies on MISSING-mode userfaultfd over shmem
+ *                 (exit 1)
+ *   not affected  the kernel has the fix or no THP, or no process relies
+ *                 on it now (exit 3)
+ *
+ * Needs root (debugfs and every process's map_files); exit 2 otherwise.
+ */
+#include "cgctl.h"
+#include "uffd_scan.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#define CTL_THP_DIR	"/sys/kernel/mm/transparent_hugepage"
+#define CTL_MODE_LEN	32
+
+enum ctl_verdict { CTL_PROTECTED, CTL_EXPOSED, CTL_NOT_AFFECTED };
+
+struct ctl_findings {
+	bool needs_guard;	/* the kernel has the bug */
+	bool guarding;		/* mode guard, redirection registered */
+	int users;		/* MISSING-registered shmem mappings */
+};
+
+static void ctl_show_knob(const char *label, const char *file)
+{
+	char path[256], value[256];
+
+	snprintf(path, sizeof(path), CTL_THP_DIR "/%s", file);
+	if (ctl_read_line(path, value, sizeof(value)))
+		snprintf(value, sizeof(value), "(unreadable)");
+	printf("     %-28s %s\n", label, value);
+}
+
+static void ctl_doctor_kernel(const struct ctl_kernel *k, struct ctl_findings *f)
+{
+	bool fixed = k->major > 6 || (k->major == 6 && k->minor >= 4);
+
+	f->needs_guard = k->thp && !fixed;
+	printf("[%s] kernel %s: %s\n", f->needs_guard ? "!!" : "ok", k->release,
+	       !k->thp ? "no transparent huge pages, shmem is never collapsed" :
+	       fixed ? "has the upstream fix (6.4)" :
+	       ctl_kernel_needs_guard(k) ?
+	       "collapses shmem holes without asking userfaultfd: needs the guard" :
+	       "not a kernel the module supports (6.1), and without the fix");
+	if (!k->thp)
+		return;
+	printf("[--] transparent huge pages (MADV_COLLAPSE works whatever they say):\n");
+	ctl_show_knob("enabled", "enabled");
+	ctl_show_knob("shmem_enabled", "shmem_enabled");
+	ctl_show_knob("khugepaged pages_to_scan", "khugepaged/pages_to_scan");
+	ctl_show_knob("khugepaged scan_sleep_ms", "khugepaged/scan_sleep_millisecs");
+	ctl_show_knob("khugepaged max_ptes_none", "khugepaged/max_ptes_none");
+}
+
+static long long ctl_stat_value(const char *name)
+{
+	static struct cgu_stats s;
+	char path[512];
+	const struct cgu_stat *st;
+
+	ctl_debugfs_path(path, sizeof(path), "stats");
+	if (cgu_stats_load(path, &s))
+		return -1;
+	st = cgu_stats_find(&s, name);
+	return st ? st->value : -1;
+}
+
+static void ctl_doctor_module(struct ctl_findings *f)
+{
+	char mode[CTL_MODE_LEN];
+	long long live, exposed;
+
+	if (!ctl_module_loaded()) {
+		printf("[%s] collapse_guard is not loaded\n", f->needs_guard ? "!!" : "--");
+		return;
+	}
+	if (!ctl_active_mode(mode, sizeof(mode)))
+		strcpy(mode, "unknown");
+	live = ctl_stat_value("redirect_live");
+	/* without debugfs, the mode alone says it: hooks exist before the mode does */
+	f->guarding = !strcmp(mode, "guard") && live != 0;
+	printf("[%s] collapse_guard loaded, mode %s, redirection %s\n",
+	       f->guarding ? "ok" : "!!", mode,
+	       live < 0 ? "unknown (no debugfs)" : live ? "live" : "not registered");
+	exposed = ctl_stat_value("uffd_exposed");
+	if (!strcmp(mode, "observe") && exposed >= 0)
+		printf("     observe: %lld collapse(s) lost userfaultfd events since load or reset\n",
+		       exposed);
+}
+
+static void ctl_print_user(const struct ctl_uffd_user *u, void *ctx)
+{
+	(void)ctx;
+	printf("     pid %d (%s) %s %s\n", u->pid, u->comm, u->range, u->path);
+}
+
+static int ctl_doctor_users(struct ctl_findings *f)
+{
+	printf("[--] processes mapping shmem with a MISSING-mode userfaultfd:\n");
+	f->users = ctl_uffd_scan(ctl_print_user, NULL);
+	if (f->users < 0) {
+		fprintf(stderr, "cgctl: cannot read /proc\n");
+		return CTL_EXIT_USAGE;
+	}
+	if (!f->users)
+		printf("     none\n");
+	return CTL_EXIT_OK;
+}
+
+static enum ctl_verdict ctl_verdict(const struct ctl_findings *f)
+{
+	if (!f->needs_guard)
+		return CTL_NOT_AFFECTED;
+	if (f->guarding)
+		return CTL_PROTECTED;
+	return f->users ? CTL_EXPOSED : CTL_NOT_AFFECTED;
+}
+
+static int ctl_report_verdict(enum ctl_verdict v, const struct ctl_findings *f)
+{
+	switch (v) {
+	case CTL_PROTECTED:
+		printf("verdict: protected (the guard runs%s)\n",
+		       f->users ? " and covers the mappings above" : "");
+		return CTL_EXIT_OK;
+	case CTL_EXPOSED:
+		printf("verdict: exposed (%d mapping(s) can lose missing-page events: cgctl mode guard)\n",
+		       f->users);
+		return CTL_EXIT_FAIL;
+	default:
+		printf("verdict: not affected%s\n", f->needs_guard ?
+		       " (no process relies on MISSING-mode userfaultfd over shmem now; load the guard before one does)" :
+		       "");
+		return CTL_EXIT_NOT_AFFECTED;
+	}
+}
+
+int ctl_cmd_doctor(int argc, char **argv)
+{
+	struct ctl_findings f = { 0 };
+	struct ctl_kernel k;
+	int ret;
+
+	(void)argv;
+	if (argc)
+		cgu_usage_fail(ctl_usage, "doctor takes no argument");
+	if (geteuid() != 0) {
+		fprintf(stderr, "cgctl: doctor needs root (it reads debugfs and every process's mappings)\n");
+		return CTL_EXIT_USAGE;
+	}
+	ctl_kernel_read(&k);
+	ctl_doctor_kernel(&k, &f);
+	ctl_doctor_module(&f);
+	ret = ctl_doctor_users(&f);
+	if (ret)
+		return ret;
+	return ctl_report_verdict(ctl_verdict(&f), &f);
+}

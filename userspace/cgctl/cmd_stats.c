@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cgctl stats - the module's statistics.
+ *
+ *   cgctl stats [--nonzero] [--json] [--diff FILE] [--file FILE]
+ *   cgctl stats [--diff FILE] [--file FILE] --get NAME
+ *   cgctl stats --save FILE
+ *   cgctl reset
+ *
+ * The table is "NAME VALUE" with aligned columns; --json one object of
+ * name: number; --diff the change since a copy saved with --save; --file
+ * reads a saved copy instead of the live file; --get prints one value.
+ */
+#include "cgctl.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+struct ctl_stats_opts {
+	bool nonzero, json;
+	const char *diff, *file, *save, *get;
+};
+
+static void ctl_stats_parse_opts(int argc, char **argv, struct ctl_stats_opts *o)
+{
+	int i;
+
+	memset(o, 0, sizeof(*o));
+	for (i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		bool more = i + 1 < argc;
+
+		if (!strcmp(a, "--nonzero"))
+			o->nonzero = true;
+		else if (!strcmp(a, "--json"))
+			o->json = true;
+		else if (!strcmp(a, "--diff") && more)
+			o->diff = argv[++i];
+		else if (!strcmp(a, "--file") && more)
+			o->file = argv[++i];
+		else if (!strcmp(a, "--save") && more)
+			o->save = argv[++i];
+		else if (!strcmp(a, "--get") && more)
+			o->get = argv[++i];
+		else
+			cgu_usage_fail(ctl_usage, "stats: bad argument '%s'", a);
+	}
+	if (o->save && (o->diff || o->file || o->get || o->nonzero || o->json))
+		cgu_usage_fail(ctl_usage, "stats: --save takes no other option");
+	if (o->get && (o->nonzero || o->json))
+		cgu_usage_fail(ctl_usage, "stats: --get prints one value, without --nonzero or --json");
+}
+
+static void ctl_load_saved(const char *path, struct cgu_stats *s)
+{
+	if (cgu_stats_load(path, s))
+		ctl_fail_io("cannot read", path);
+}
+
+/* cur -= old, name by name; 1 if old lacks one of cur's names. */
+static int ctl_stats_subtract(struct cgu_stats *cur, const struct cgu_stats *old,
+			      const char *old_path)
+{
+	int i;
+
+	for (i = 0; i < cur->n; i++) {
+		const struct cgu_stat *o = cgu_stats_find(old, cur->stat[i].name);
+
+		if (!o) {
+			fprintf(stderr, "cgctl: %s has no statistic %s\n", old_path,
+				cur->stat[i].name);
+			return CTL_EXIT_FAIL;
+		}
+		cur->stat[i].value -= o->value;
+	}
+	return CTL_EXIT_OK;
+}
+
+static void ctl_stats_print_table(const struct cgu_stats *s, bool nonzero)
+{
+	int i;
+
+	for (i = 0; i < s->n; i++)
+		if (!nonzero || s->stat[i].value)
+			printf("%-32s %12lld\n", s->stat[i].name, s->stat[i].value);
+}
+
+static void ctl_stats_print_json(const struct cgu_stats *s, bool nonzero)
+{
+	const char *sep = "";
+	int i;
+
+	printf("{");
+	for (i = 0; i < s->n; i++) {
+		if (nonzero && !s->stat[i].value)
+			continue;
+		/* names are [a-z0-9_]: nothing to escape */
+		printf("%s\n  \"%s\": %lld", sep, s->stat[i].name, s->stat[i].value);
+		sep = ",";
+	}
+	printf("\n}\n");
+}
+
+static int ctl_stats_save(const struct cgu_stats *s, const char *path)
+{
+	FILE *f = fopen(path, "w");
+	int i;
+
+	if (!f)
+		ctl_fail_io("cannot create", path);
+	for (i = 0; i < s->n; i++)
+		fprintf(f, "%s %lld\n", s->stat[i].name, s->stat[i].value);
+	if (fclose(f))
+		ctl_fail_io("cannot write", path);
+	return CTL_EXIT_OK;
+}
+
+static int ctl_stats_get(const struct cgu_stats *s, const char *name)
+{
+	const struct cgu_stat *st = cgu_stats_find(s, name);
+
+	if (!st) {
+		fprintf(stderr, "cgctl: no statistic %s\n", name);
+		return CTL_EXIT_FAIL;
+	}
+	printf("%lld\n", st->value);
+	return CTL_EXIT_OK;
+}
+
+int ctl_cmd_stats(int argc, char **argv)
+{
+	static struct cgu_stats cur, old;
+	struct ctl_stats_opts o;
+	int ret;
+
+	ctl_stats_parse_opts(argc, argv, &o);
+	if (o.file)
+		ctl_load_saved(o.file, &cur);
+	else
+		ctl_load_stats(&cur);
+	if (o.save)
+		return ctl_stats_save(&cur, o.save);
+	if (o.diff) {
+		ctl_load_saved(o.diff, &old);
+		ret = ctl_stats_subtract(&cur, &old, o.diff);
+		if (ret)
+			return ret;
+	}
+	if (o.get)
+		return ctl_stats_get(&cur, o.get);
+	if (o.json)
+		ctl_stats_print_json(&cur, o.nonzero);
+	else
+		ctl_stats_print_table(&cur, o.nonzero);
+	return CTL_EXIT_OK;
+}
+
+int ctl_cmd_reset(int argc, char **argv)
+{
+	char path[PATH_MAX];
+
+	(void)argv;
+	if (argc)
+		cgu_usage_fail(ctl_usage, "reset takes no argument");
+	ctl_debugfs_path(path, sizeof(path), "reset");
+	if (ctl_write_text(path, "1\n"))
+		ctl_fail_io("cannot write", path);
+	printf("statistics and histograms reset\n");
+	return CTL_EXIT_OK;
+}
