@@ -27,7 +27,7 @@ export KDIR KRELEASE BUILD
 
 .PHONY: all module userspace testmods selftest-module selftests check demo stress bench oracle-check abi-sweep \
 	debug-kernel debug-check \
-	checkpatch sparse lint clean help modules_install install uninstall dkms-add dkms-check deps
+	checkpatch shellcheck sparse lint clean help modules_install install uninstall dkms-add dkms-check deps
 
 all: module userspace
 
@@ -73,11 +73,13 @@ install: all
 	@[ -n "$(MODREL)" ] || { echo "collapse_guard: no collapse_guard.ko to install" >&2; false; }
 	install -D -m 644 collapse_guard.ko $(MODDEST)/collapse_guard.ko
 	install -D -m 755 $(BUILD)/bin/cgctl $(DESTDIR)/usr/local/sbin/cgctl
+	install -D -m 644 userspace/cgctl/cgctl.8 $(DESTDIR)/usr/local/share/man/man8/cgctl.8
 	depmod -a $(if $(DESTDIR),-b $(DESTDIR)) $(MODREL)
 
 uninstall:
 	@[ -n "$(MODREL)" ] || { echo "collapse_guard: build it first (make), to know the release" >&2; false; }
-	rm -f $(MODDEST)/collapse_guard.ko $(DESTDIR)/usr/local/sbin/cgctl
+	rm -f $(MODDEST)/collapse_guard.ko $(DESTDIR)/usr/local/sbin/cgctl \
+		$(DESTDIR)/usr/local/share/man/man8/cgctl.8
 	depmod -a $(if $(DESTDIR),-b $(DESTDIR)) $(MODREL)
 
 modules_install: install
@@ -138,10 +140,13 @@ debug-check: debug-kernel
 checkpatch:
 	tests/harness/lint.sh checkpatch
 
+shellcheck:
+	tests/harness/lint.sh shell man
+
 sparse: $(KDIR)/Makefile
 	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 CF="-D__CHECK_ENDIAN__" modules
 
-lint: checkpatch sparse
+lint: checkpatch shellcheck sparse
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
 
 clean:
@@ -166,7 +171,8 @@ help:
 	@echo "  debug-check      run the suite against that debug kernel"
 	@echo "  checkpatch       scripts/checkpatch.pl over the kernel-side sources"
 	@echo "  sparse           build with sparse (C=2)"
-	@echo "  lint             checkpatch, sparse and a W=1 build"
+	@echo "  shellcheck       shellcheck over the scripts, groff -ww over the man page"
+	@echo "  lint             checkpatch, shellcheck, sparse and a W=1 build"
 	@echo "  install          module into /lib/modules/<release>/updates, cgctl into /usr/local/sbin"
 	@echo "  uninstall        remove what install put there (DESTDIR= for both)"
 	@echo "  dkms-add         sources into /usr/src/collapse_guard-<version>, dkms add"

@@ -18,6 +18,7 @@ page_compound any_process vma_null vma_check address_range del_page_lru
 alloc_huge_page_fail cgroup_charge_fail truncated page_has_private store_failed"
 
 expected_names() {
+	echo redirect_live
 	for _path in file anon; do
 		echo "${_path}_available"
 		echo "${_path}_calls"
@@ -29,7 +30,7 @@ expected_names() {
 	for _n in guard_calls guard_succeeded guard_uffd_vetoed \
 		guard_uffd_vetoed_early guard_page_filled guard_holes_sealed \
 		guard_store_failed guard_rollbacks guard_refused_not_shmem \
-		guard_refused_unaligned probe_missed; do
+		guard_refused_unaligned uffd_exposed uffd_exposed_holes probe_missed; do
 		echo "$_n"
 	done
 }
@@ -37,14 +38,17 @@ expected_names() {
 check_debugfs_present() {
 	[ -d "$CG_DBG" ] || fail "$CG_DBG missing after insmod"
 	[ -f "$CG_DBG/mode" ] || fail "$CG_DBG/mode missing"
-	[ -f "$CG_DBG/stats" ] || fail "$CG_DBG/stats missing"
+	for _f in stats hist reset inject anon_lock_timing; do
+		[ -f "$CG_DBG/$_f" ] || fail "$CG_DBG/$_f missing"
+	done
 }
 
 check_stats_layout() {
 	expected_names >expected
 	awk '{ print $1 }' "$CG_DBG/stats" >names
 	diff expected names || fail "stats names differ from the documented list and order"
-	awk 'NF != 2 || $2 != ($1 ~ /_available$/) { bad = 1; print "unexpected line: " $0 }
+	# fresh, in mode guard: paths available, hooks live, every counter 0
+	awk 'NF != 2 || $2 != ($1 ~ /_available$|^redirect_live$/) { bad = 1; print "unexpected line: " $0 }
 		END { exit bad }' "$CG_DBG/stats" ||
 		fail "a fresh module has nonzero or malformed stats (or a path unavailable)"
 }

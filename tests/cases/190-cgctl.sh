@@ -26,7 +26,7 @@ set -eu
 # shellcheck source=tests/cases/helpers.sh
 . "$(dirname "$0")/helpers.sh"
 
-NOBODY="65534 65534"
+NOBODY=65534
 
 # expect_out TEXT: the last command's output contains TEXT.
 expect_out() {
@@ -149,11 +149,11 @@ stop_holder
 
 echo "== not root"
 cg_load mode=guard
-run_status 1 runas $NOBODY cgctl stats
+run_status 1 runas "$NOBODY" "$NOBODY" cgctl stats
 expect_out "run cgctl as root"
-run_status 2 runas $NOBODY cgctl doctor
+run_status 2 runas "$NOBODY" "$NOBODY" cgctl doctor
 expect_out "needs root"
-run_status 1 runas $NOBODY cgctl mode off
+run_status 1 runas "$NOBODY" "$NOBODY" cgctl mode off
 assert_eq "$(cgctl stats --get redirect_live)" 1 "a non-root mode write changed nothing"
 cg_set_mode off
 cg_unload

@@ -36,6 +36,7 @@ say() {
 
 releases() {
 	if [ -n "${CG_ABI_RELEASES:-}" ]; then
+		# shellcheck disable=SC2086 # a blank-separated list, split on purpose
 		printf '%s\n' $CG_ABI_RELEASES
 		return
 	fi
@@ -83,7 +84,9 @@ fetch_image() {
 		mkdir -p "$ABI/debs"
 		(cd "$ABI/debs" && ls "linux-image-$rel-unsigned_"*.deb >/dev/null 2>&1) ||
 			(cd "$ABI/debs" && apt_quiet download "linux-image-$rel-unsigned") || return 1
-		deb=$(ls "$ABI/debs/linux-image-$rel-unsigned_"*.deb | head -n 1)
+		for deb in "$ABI/debs/linux-image-$rel-unsigned_"*.deb; do
+			break
+		done
 		rm -rf "$root.tmp"
 		dpkg-deb -x "$deb" "$root.tmp" && mv "$root.tmp" "$root"
 		# modules.dep, for the guest's modprobe zram (not the host's tree)

@@ -5,7 +5,10 @@
 # Guest side of "make demo" (run by run-demo.sh as the only test): load
 # collapse_guard (mode from cg.demo_mode= on the kernel command line, default
 # guard), show the mode, run a shmem and an anonymous collapse, show the
-# statistics (nonzero ones marked with *).
+# statistics (nonzero ones marked with *); then the observability: the
+# exposure detector in mode observe (counter and uffd_exposed trace event),
+# cgctl doctor with a process holding a MISSING registration, the guard's
+# trace events for the same collapse, and the latency histograms.
 set -eu
 # shellcheck source=tests/lib.sh
 . /opt/cg/tests/lib.sh
@@ -68,8 +71,53 @@ show_stats() {
 	else
 		cat "$CG_DBG/stats" >stats.txt
 	fi
-	# "name value" (debugfs) or "name=value" (cgctl)
-	awk -F '[ =]+' '{ printf "%s %-28s %s\n", ($2 != 0 ? "*" : " "), $1, $2 }' stats.txt
+	awk '{ printf "%s %-28s %s\n", ($2 != 0 ? "*" : " "), $1, $2 }' stats.txt
+}
+
+# show_events: the module's trace events recorded since trace_start.
+show_events() {
+	echo "-- trace events (events/collapse_guard in tracefs):"
+	grep 'collapse_guard\|guard_\|uffd_exposed\|stock_collapse' "$CG_TRACE/trace" |
+		grep -v '^#' | sed 's/^ *//'
+}
+
+# The exposure detector: mode observe runs the stock code, which loses the
+# event, and says so.
+exposure() {
+	reproduce observe lost "mode observe: the stock collapse loses the event, and the detector sees it"
+	have cgctl && echo "uffd_exposed=$(cgctl stats --get uffd_exposed)"
+	show_events
+}
+
+# cgctl doctor while a process holds a MISSING registration on a memfd.
+doctor() {
+	section "cgctl doctor, mode $1, with a VMM-like process holding a MISSING registration"
+	if ! have cgctl || ! have uffd_hold; then
+		return 0
+	fi
+	cg_set_mode "$1"
+	cgctl doctor || echo "(cgctl doctor exit status $?)"
+}
+
+main_observability() {
+	_holder=
+	if have uffd_hold; then
+		uffd_hold --mode missing >hold.out &
+		_holder=$!
+		wait_until 10 grep -q '^ready' hold.out || echo "demo: uffd_hold did not start"
+	fi
+	trace_start
+	exposure
+	doctor observe
+	trace_stop
+	trace_start
+	reproduce guard guarded "mode guard: the same collapse is vetoed before any work"
+	show_events
+	trace_stop
+	doctor guard
+	[ -z "$_holder" ] || kill "$_holder"
+	section "latency histograms (cgctl hist)"
+	have cgctl && cgctl hist
 }
 
 main() {
@@ -82,6 +130,7 @@ main() {
 	collapse anon full "anonymous: MADV_COLLAPSE of a fully populated 2 MiB range"
 	reproduce off lost "userfaultfd, stock 6.1 (mode off): the missing-page event is lost"
 	reproduce guard guarded "userfaultfd, mode guard: collapse refused, event delivered"
+	main_observability
 	cg_set_mode "$_mode"
 	show_stats
 	cg_unload

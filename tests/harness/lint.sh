@@ -2,13 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Static checks of the sources:
-#   tests/harness/lint.sh [checkpatch] [shell]     (default: checkpatch)
+#   tests/harness/lint.sh [checkpatch] [shell] [man]   (default: checkpatch)
 # checkpatch: scripts/checkpatch.pl of Debian's linux-source-6.1 (extracted
 #   once into $BUILD/tools/checkpatch) over the kernel-side C sources
 #   (module/ include/ debugfs/ and top-level *.c *.h); fails on any ERROR or
 #   WARNING.
 # shell: shellcheck over the harness, tests/lib.sh, the test scripts and
 #   .ci/run.
+# man: groff's warnings (all enabled) over the man pages (cgctl.8).
 set -euo pipefail
 
 HARNESS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -79,6 +80,16 @@ run_shellcheck() {
 	(cd "$REPO" && shellcheck -x -e SC1091 "${files[@]}")
 }
 
+run_man() {
+	local page out
+	command -v groff >/dev/null || die "no groff (apt-get install groff-base)"
+	for page in "$REPO"/userspace/*/*.8; do
+		out=$(groff -man -Tutf8 -ww -z "$page" 2>&1)
+		[ -z "$out" ] || { echo "$out"; return 1; }
+		echo "man: $(basename "$page") clean"
+	done
+}
+
 main() {
 	local what status=0
 	[ $# -gt 0 ] || set -- checkpatch
@@ -86,7 +97,8 @@ main() {
 		case $what in
 		checkpatch) run_checkpatch || status=1 ;;
 		shell) run_shellcheck || status=1 ;;
-		*) die "unknown check '$what' (checkpatch, shell)" ;;
+		man) run_man || status=1 ;;
+		*) die "unknown check '$what' (checkpatch, shell, man)" ;;
 		esac
 	done
 	exit "$status"
