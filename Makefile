@@ -116,9 +116,11 @@ stress: deps
 	$(MAKE) all testmods selftest-module selftests KDIR=$(GUEST_KDIR)
 	tests/harness/run-check.sh --suite stress
 
+# One boot, every performance figure; the table goes to build/bench/.
 bench: deps
 	$(MAKE) all KDIR=$(GUEST_KDIR)
 	tests/harness/run-check.sh --suite bench
+	tests/harness/bench-table.sh
 
 # Every Debian 6.1 ABI and flavour: build, boot, core tests (apt installs
 # headers and downloads images; long).

@@ -61,13 +61,19 @@ static int cg_swapin_page(struct cg_collapse *c, pgoff_t index,
 
 /*
  * A hole at @index, met with the xarray lock held: counted.  A range with
- * nothing in it at all was truncated or punched: the collapse stops.
+ * nothing in it at all was truncated or punched: the collapse stops.  The
+ * caller's next xas_next() reads @index + 1.
  */
 static int cg_scan_hole_locked(struct cg_collapse *c, pgoff_t index)
 {
 	lockdep_assert_held(&c->mapping->i_pages.xa_lock);
-	if (index == c->start && !xas_next_entry(c->xas, c->end - 1))
-		return SCAN_TRUNCATED;
+	if (index == c->start) {
+		bool empty = !xas_next_entry(c->xas, c->end - 1);
+
+		cg_xas_seek(c->xas, index + 1);
+		if (empty)
+			return SCAN_TRUNCATED;
+	}
 	c->nr_none++;
 	return SCAN_SUCCEED;
 }
@@ -190,9 +196,9 @@ static int cg_isolate_entry(struct cg_collapse *c, pgoff_t index,
  * to the seal, the range is thus always either under the lock or pinned by
  * a locked page of ours that a truncation or hole punch must wait for: one
  * cannot empty the range behind the scan's back, and a range found with no
- * page at all is given up as truncated.  After each unlock the cursor is
- * re-positioned: an xa_state kept across an unlock can point into a freed
- * node.
+ * page at all is given up as truncated.  Under the lock the cursor steps
+ * with xas_next() (6.4 does too); after each unlock it is re-positioned from
+ * the root: an xa_state kept across an unlock can point into a freed node.
  *
  * Context: process context, no locks held; sleeps.
  * Return: SCAN_SUCCEED with the present pages locked, isolated and listed in
@@ -206,6 +212,7 @@ int cg_isolate_range(struct cg_collapse *c)
 	pgoff_t index;
 
 	xas_lock_irq(xas);
+	cg_xas_seek(xas, c->start);
 	for (index = c->start; index < c->end; index++) {
 		struct page *page;
 		void *entry;
@@ -214,8 +221,7 @@ int cg_isolate_range(struct cg_collapse *c)
 			result = SCAN_FAIL;
 			break;
 		}
-		cg_xas_seek(xas, index);
-		entry = xas_load(xas);
+		entry = xas_next(xas);
 		if (!entry) {
 			result = cg_scan_hole_locked(c, index);
 			if (result != SCAN_SUCCEED)
@@ -230,6 +236,8 @@ int cg_isolate_range(struct cg_collapse *c)
 		xas_lock_irq(xas);
 		if (result != SCAN_SUCCEED)
 			break;
+		/* the nodes may have changed while unlocked: walk from the root */
+		cg_xas_seek(xas, index + 1);
 	}
 	xas_unlock_irq(xas);
 	return result;

@@ -35,10 +35,10 @@
 #include "cg_stats.h"
 
 /*
- * Stores a retry entry in every hole, checking every store: with nodes a
+ * Stores a retry entry in every hole, walking the range once with the lock
+ * held, as 6.4 does (ac492b9c70ca), and checking every store: with nodes a
  * concurrent truncation freed while we scanned unlocked, one can fail for
- * memory.  Each index is looked up from the root, which stays right
- * whatever a store did to the nodes.
+ * memory.
  */
 static int cg_seal_holes(struct cg_collapse *c)
 {
@@ -46,9 +46,9 @@ static int cg_seal_holes(struct cg_collapse *c)
 	pgoff_t index;
 
 	lockdep_assert_held(&c->mapping->i_pages.xa_lock);
+	cg_xas_seek(xas, c->start);
 	for (index = c->start; index < c->end; index++) {
-		cg_xas_seek(xas, index);
-		if (xas_load(xas))
+		if (xas_next(xas))
 			continue;
 		xas_store(xas, XA_RETRY_ENTRY);
 		if (xas_error(xas))
@@ -61,16 +61,19 @@ static int cg_seal_holes(struct cg_collapse *c)
 	return SCAN_SUCCEED;
 }
 
-/* Turns the retry entries back into holes; seeking clears any error. */
+/*
+ * Turns the retry entries back into holes, in one walk; seeking first
+ * clears an error a failed store left in the cursor.
+ */
 static void cg_unseal_holes(struct cg_collapse *c)
 {
 	struct xa_state *xas = c->xas;
 	pgoff_t index;
 
 	lockdep_assert_held(&c->mapping->i_pages.xa_lock);
+	cg_xas_seek(xas, c->start);
 	for (index = c->start; index < c->end && c->nr_sealed; index++) {
-		cg_xas_seek(xas, index);
-		if (xas_load(xas) != XA_RETRY_ENTRY)
+		if (xas_next(xas) != XA_RETRY_ENTRY)
 			continue;
 		xas_store(xas, NULL);
 		c->nr_sealed--;

@@ -12,6 +12,7 @@
 #include "cgu_pattern.h"
 #include "cgu_fill.h"
 #include "cgu_proc.h"
+#include "cgu_bench.h"
 #include "cgu_filestate.h"
 #include "cgu_twin.h"
 #include "cgu_uffd.h"

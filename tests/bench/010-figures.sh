@@ -1,0 +1,123 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# timeout: 1800
+#
+# Every figure of the performance targets, measured in this one boot, one
+# operation at a time (userspace/workloads/collapse_bench), the two sides of
+# each ratio interleaved sample by sample (A B B A) or block by block:
+#  - hook overhead: MADV_COLLAPSE with the module loaded in off against not
+#    loaded (blocks of samples, the module loaded and unloaded between);
+#  - MADV_COLLAPSE latency, guard against off: full range, half holes, one
+#    page present;
+#  - the sealed section with irqs off, per collapse from the guard_collapse
+#    trace events (exact), by number of retry entries stored, and the
+#    seal_irqsoff_ns histogram's maximum;
+#  - a refusal for a MISSING registration on another mapping against the
+#    stock collapse of the same range, and the pages it unmapped (must be 0);
+#  - pread, SEEK_HOLE and page-fault p99 while another thread collapses,
+#    guard against off (per block of 1 s, the median of the blocks' p99s);
+#  - a collapse as a multiple of a 2 MiB memcpy in the same guest;
+#  - khugepaged: ranges collapsed per second of khugepaged's CPU.
+# Prints one markdown table between "BENCH TABLE" markers (make bench saves
+# it under build/bench/). Ratios only mean something within this run (TCG).
+# No threshold: it fails only if a measurement went wrong.
+# Environment: CG_BENCH_SAMPLES (default 200 per side and fill).
+set -eu
+# shellcheck source=tests/lib.sh
+. /opt/cg/tests/lib.sh
+
+N=${CG_BENCH_SAMPLES:-200}
+S=$PWD/samples
+: >"$S"
+
+bench() {
+	collapse_bench "$@" --out "$S" || fail "collapse_bench $* failed"
+}
+
+row() {
+	collapse_bench "$@" >>table.rows || fail "collapse_bench $* failed"
+}
+
+# khugepaged stays quiet (both knobs never); MADV_COLLAPSE ignores them.
+quiet() {
+	knob_set "$CG_THP/enabled" never
+	shmem_thp never
+}
+
+quiet
+
+echo "== hook overhead: loaded in off against not loaded"
+blocks=10
+b=0
+while [ "$b" -lt "$blocks" ]; do
+	b=$((b + 1))
+	bench latency --fill full --samples $((N / blocks)) --label unloaded
+	cg_load mode=off
+	bench latency --fill full --samples $((N / blocks)) --label loaded_off
+	cg_unload
+done
+
+cg_load mode=off
+echo "== MADV_COLLAPSE latency, guard against off"
+trace_start
+for fill in full half one; do
+	bench latency --fill "$fill" --samples "$N"
+done
+trace_stop
+trace_events guard_collapse | while read -r ev; do
+	[ "$(field reason "$ev")" = succeed ] || continue
+	echo "irqsoff/holes=$(field holes "$ev") $(field irqsoff_ns "$ev")"
+done >>"$S"
+seal_max=$(sed -n 's/^seal_irqsoff_ns: count=[0-9]* sum=[0-9]* max=\([0-9]*\)/\1/p' "$CG_DBG/hist")
+
+echo "== refusal against a stock collapse"
+bench refusal --samples "$N"
+
+echo "== readers during collapses"
+bench readers --blocks 20 --block-ms 1000
+
+echo "== memcpy"
+bench memcpy --samples 400
+
+echo "== khugepaged"
+khugepaged_fast
+shmem_thp advise
+bench khugepaged --ranges 16 --rounds 10
+khugepaged_restore
+quiet
+cg_set_mode off
+cg_unload
+
+: >table.rows
+row compare "$S" unloaded/full loaded_off/full --title "hook overhead: loaded in off / not loaded (target <= 1.01)"
+for fill in full half one; do
+	row compare "$S" "off/$fill" "guard/$fill" --title "MADV_COLLAPSE $fill, guard / off (target <= 1.00)"
+done
+row compare "$S" off/collapsed guard/refused --title "refusal / stock collapse of the range (target <= 0.05)"
+for op in pread seek_hole fault; do
+	row compare "$S" "off/$op-p99" "guard/$op-p99" --title "$op p99 during collapses, guard / off (target <= 1.05)"
+done
+row compare "$S" off/khugepaged-ranges-per-cpu-s guard/khugepaged-ranges-per-cpu-s \
+	--title "khugepaged ranges per CPU second, guard / off (target >= 1.00)"
+row compare "$S" memcpy off/full --title "stock collapse (full) / 2 MiB memcpy"
+row compare "$S" memcpy guard/full --title "guarded collapse (full) / 2 MiB memcpy"
+
+: >summary.rows
+for h in 0 256 511; do
+	collapse_bench summary "$S" "irqsoff/holes=$h" --title "sealed section, $h retry entries" >>summary.rows
+done
+collapse_bench summary "$S" guard/unmapped --title "pages a refusal unmapped (must be 0)" >>summary.rows
+
+echo "BENCH TABLE BEGIN"
+echo "Kernel $(uname -r); $N samples per side and fill; medians in ns (p99 rows: the median of 20 one-second blocks' p99); 95% bootstrap intervals."
+echo
+echo "| figure | A | B | B/A | 95% CI | samples A+B | spread A / B | outliers A / B |"
+echo "|---|---|---|---|---|---|---|---|"
+cat table.rows
+echo
+echo "| distribution | median | p10 | p90 | max | samples | spread | outliers |"
+echo "|---|---|---|---|---|---|---|---|"
+cat summary.rows
+echo
+echo "seal_irqsoff_ns histogram maximum: $seal_max ns"
+echo "BENCH TABLE END"

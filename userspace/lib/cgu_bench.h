@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * cgu_bench.h - statistics for the benchmarks: percentiles of a sample,
+ * outliers (reported, never dropped), and a bootstrap confidence interval of
+ * the ratio of two medians (or of two p99s).
+ */
+#ifndef CGU_BENCH_H
+#define CGU_BENCH_H
+
+#include "cgu_base.h"
+
+struct cgu_sample {
+	size_t n, cap;
+	double *v;
+};
+
+void cgu_sample_add(struct cgu_sample *s, double v);
+void cgu_sample_free(struct cgu_sample *s);
+
+/* The p-th percentile (0..100, linear between ranks) of s; sorts s. */
+double cgu_percentile(struct cgu_sample *s, double p);
+
+struct cgu_summary {
+	size_t n;
+	double p10, median, p90, p99, min, max;
+	double spread;		/* (p90 - p10) / median */
+	size_t outliers;	/* beyond 3 IQR from the quartiles */
+};
+
+void cgu_summarize(struct cgu_sample *s, struct cgu_summary *sum);
+
+/*
+ * The ratio stat(b) / stat(a) (stat: the p-th percentile) and its 95%
+ * percentile-bootstrap confidence interval, from @resamples resamplings of
+ * each sample with a fixed seed (the same input gives the same interval).
+ */
+void cgu_ratio_ci(const struct cgu_sample *a, const struct cgu_sample *b,
+		  double p, unsigned int resamples, double *ratio, double *lo,
+		  double *hi);
+
+#endif /* CGU_BENCH_H */

@@ -1,0 +1,619 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * collapse_bench - the measurements of "make bench", timed one operation at
+ * a time in the guest, modes interleaved sample by sample (in the order
+ * A B B A, so that neither mode always runs first).
+ *
+ *   collapse_bench latency --fill full|half|one --samples N --out FILE
+ *       MADV_COLLAPSE of one fresh 2 MiB memfd range: "off/FILL" and
+ *       "guard/FILL" samples in ns, modes switched by blocks of 10 (--label
+ *       L: one series named L/FILL, the mode left alone, for the
+ *       module-not-loaded comparison)
+ *   collapse_bench refusal --samples N --out FILE
+ *       the same half-populated range, registered MISSING through a second
+ *       mapping: the stock collapse (off) against the guard's refusal
+ *       (guard); also "unmapped" (pages of the registered mapping the
+ *       refusal unmapped)
+ *   collapse_bench readers --blocks B --block-ms MS --out FILE
+ *       one thread collapses (refill half, MADV_COLLAPSE) over and over,
+ *       another times pread, SEEK_HOLE and page faults; per block of MS ms,
+ *       modes alternating, the p99 of each: "MODE/pread-p99" ...
+ *   collapse_bench khugepaged --ranges K --rounds R --out FILE
+ *       K half-populated MADV_HUGEPAGE ranges left to khugepaged: ranges
+ *       collapsed per second of khugepaged CPU (/proc/PID/schedstat)
+ *   collapse_bench memcpy --samples N --out FILE
+ *       a 2 MiB memcpy between faulted-in buffers: "memcpy"
+ *   collapse_bench compare FILE A B [--stat median|p99] [--title T]
+ *       one table row: B against A, medians (or p99s), the ratio and its 95%
+ *       bootstrap interval, the samples, spread and outliers
+ *   collapse_bench summary FILE LABEL [--title T]
+ *       one row: median, p10, p90, spread, outliers of LABEL
+ *
+ * Samples are lines "LABEL VALUE" appended to FILE. Exit 0, 1 if a
+ * measurement went wrong (a collapse failed, a refusal unmapped pages), 2
+ * on usage or setup errors.
+ */
+#include "cgu.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <linux/falloc.h>
+#include <linux/userfaultfd.h>
+
+static const char usage[] =
+	"usage: collapse_bench latency --fill full|half|one --samples N --out FILE [--label L]\n"
+	"       collapse_bench refusal --samples N --out FILE\n"
+	"       collapse_bench readers --blocks B --block-ms MS --out FILE\n"
+	"       collapse_bench khugepaged --ranges K --rounds R --out FILE\n"
+	"       collapse_bench memcpy --samples N --out FILE\n"
+	"       collapse_bench compare FILE A B [--stat median|p99] [--title T]\n"
+	"       collapse_bench summary FILE LABEL [--title T]\n";
+
+#define MODE_PARAM	"/sys/module/collapse_guard/parameters/mode"
+#define BOOT_RESAMPLES	2000
+
+enum fill { FILL_FULL, FILL_HALF, FILL_ONE };
+static const char *const fill_names[] = { "full", "half", "one", NULL };
+static const char *const modes[2] = { "off", "guard" };
+
+struct opts {
+	enum fill fill;
+	unsigned long samples, blocks, block_ms, ranges, rounds;
+	const char *out, *label, *stat, *title;
+};
+
+static FILE *out;
+
+static void set_mode(const char *mode)
+{
+	FILE *f = fopen(MODE_PARAM, "w");
+
+	if (!f || fprintf(f, "%s\n", mode) < 0 || fclose(f))
+		cgu_setup_fail_errno("cannot set mode %s (module loaded?)", mode);
+}
+
+static void record(const char *label, const char *what, double v)
+{
+	fprintf(out, "%s%s%s %.0f\n", label, what ? "/" : "", what ? what : "", v);
+}
+
+/* Mode index of sample i in the order A B B A. */
+static int abba(unsigned long i)
+{
+	return (int)((i & 1) ^ ((i >> 1) & 1));
+}
+
+/* ---- one range ------------------------------------------------------------- */
+
+struct range {
+	int fd;
+	unsigned char *map;
+	size_t len;
+};
+
+static bool fill_writes(enum fill f, size_t page)
+{
+	return f == FILL_FULL || (f == FILL_HALF && !(page & 1)) || page == 0;
+}
+
+static void range_fill(struct range *r, enum fill f)
+{
+	size_t p;
+
+	for (p = 0; p < r->len / CG_PAGE_SIZE; p++)
+		if (fill_writes(f, p))
+			memset(r->map + p * CG_PAGE_SIZE, (int)(p | 1), CG_PAGE_SIZE);
+}
+
+static void range_open(struct range *r, enum fill f)
+{
+	r->len = cgu_pmd_size();
+	r->fd = cgu_memfd("collapse_bench", r->len);
+	r->map = cgu_map_shared(r->fd, r->len);
+	range_fill(r, f);
+}
+
+static void range_close(struct range *r)
+{
+	munmap(r->map, r->len);
+	close(r->fd);
+}
+
+/* One timed MADV_COLLAPSE; exits 1 unless it ended as @want_ok says. */
+static double timed_collapse(struct range *r, bool want_ok, const char *what)
+{
+	uint64_t t0 = cgu_now_ns();
+	int err, ret = cgu_collapse(r->map, r->len, &err);
+	uint64_t t1 = cgu_now_ns();
+
+	if ((ret == 0) != want_ok)
+		cgu_assert_fail("%s: MADV_COLLAPSE returned %d (%s), expected %s", what,
+				ret, cgu_errno_name(err), want_ok ? "success" : "a refusal");
+	return (double)(t1 - t0);
+}
+
+/* ---- latency, refusal ---------------------------------------------------- */
+
+/* One fresh range of @fill, collapsed; its time in ns. */
+static double one_collapse(enum fill fill)
+{
+	struct range r;
+	double ns;
+
+	range_open(&r, fill);
+	ns = timed_collapse(&r, true, fill_names[fill]);
+	range_close(&r);
+	return ns;
+}
+
+/*
+ * Blocks of LATENCY_BLOCK samples, the modes in the order A B B A block by
+ * block; after each switch one collapse runs unrecorded, so that what the
+ * switch left behind (ftrace and kprobe work, freed trampolines) is not
+ * charged to the first sample.
+ */
+#define LATENCY_BLOCK	10
+
+static int bench_latency(const struct opts *o)
+{
+	const char *fill = fill_names[o->fill];
+	unsigned long blocks = (o->samples + LATENCY_BLOCK - 1) / LATENCY_BLOCK;
+	unsigned long b, i;
+
+	for (b = 0; b < blocks * (o->label ? 1 : 2); b++) {
+		const char *label = o->label ? o->label : modes[abba(b)];
+
+		if (!o->label)
+			set_mode(label);
+		one_collapse(o->fill);
+		for (i = 0; i < LATENCY_BLOCK; i++)
+			record(label, fill, one_collapse(o->fill));
+	}
+	return CG_EXIT_OK;
+}
+
+/* A half-populated range with a second mapping registered MISSING. */
+static double one_refusal(int mode, int *unmapped)
+{
+	struct range r;
+	unsigned char *a;
+	long rss_before, rss_after;
+	size_t p;
+	int uffd;
+
+	range_open(&r, FILL_HALF);
+	a = cgu_map_shared(r.fd, r.len);
+	uffd = cgu_uffd_open(0);
+	if (cgu_uffd_register(uffd, a, r.len, UFFDIO_REGISTER_MODE_MISSING))
+		cgu_setup_fail_errno("UFFDIO_REGISTER");
+	for (p = 0; p < r.len / CG_PAGE_SIZE; p += 2)
+		(void)*(volatile unsigned char *)(a + p * CG_PAGE_SIZE);
+	rss_before = cgu_smaps_kb(a, "Rss");
+	set_mode(modes[mode]);
+	{
+		double ns = timed_collapse(&r, mode == 0, modes[mode]);
+
+		rss_after = cgu_smaps_kb(a, "Rss");
+		*unmapped = (int)((rss_before - rss_after) * 1024 / (long)CG_PAGE_SIZE);
+		close(uffd);
+		munmap(a, r.len);
+		range_close(&r);
+		return ns;
+	}
+}
+
+static int bench_refusal(const struct opts *o)
+{
+	unsigned long i;
+	int bad = 0;
+
+	for (i = 0; i < 2 * o->samples; i++) {
+		int mode = abba(i), unmapped;
+		double ns = one_refusal(mode, &unmapped);
+
+		record(mode ? "guard" : "off", mode ? "refused" : "collapsed", ns);
+		if (mode) {
+			record("guard", "unmapped", unmapped);
+			bad |= unmapped != 0;
+		}
+	}
+	if (bad)
+		cgu_msg("FAIL: a refusal unmapped pages of the registered mapping");
+	return bad ? CG_EXIT_FAIL : CG_EXIT_OK;
+}
+
+/* ---- readers during collapses -------------------------------------------------- */
+
+enum op { OP_PREAD, OP_SEEK, OP_FAULT, OP_COUNT };
+static const char *const op_names[OP_COUNT] = { "pread-p99", "seek_hole-p99", "fault-p99" };
+
+struct readers {
+	struct range r;
+	atomic_bool stop;
+	struct cgu_sample lat[OP_COUNT];
+	unsigned long collapses;
+};
+
+/* Punch the range, refill every other page, collapse; again until stopped. */
+static void *collapser(void *arg)
+{
+	struct readers *rd = arg;
+	int err;
+
+	while (!atomic_load(&rd->stop)) {
+		if (fallocate(rd->r.fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0,
+			      (off_t)rd->r.len))
+			cgu_setup_fail_errno("punch");
+		range_fill(&rd->r, FILL_HALF);
+		if (cgu_collapse(rd->r.map, rd->r.len, &err) == 0)
+			rd->collapses++;
+	}
+	return NULL;
+}
+
+static void timed_op(struct readers *rd, enum op op, uint64_t *rng)
+{
+	size_t page = cgu_rand(rng) % (rd->r.len / CG_PAGE_SIZE);
+	unsigned char buf[64];
+	uint64_t t0, t1;
+
+	if (op == OP_FAULT) {
+		page &= ~(size_t)1;	/* a present page: a fault never fills a hole */
+		madvise(rd->r.map + page * CG_PAGE_SIZE, CG_PAGE_SIZE, MADV_DONTNEED);
+	}
+	t0 = cgu_now_ns();
+	switch (op) {
+	case OP_PREAD:
+		if (pread(rd->r.fd, buf, sizeof(buf), (off_t)(page * CG_PAGE_SIZE)) < 0)
+			cgu_setup_fail_errno("pread");
+		break;
+	case OP_SEEK:
+		lseek(rd->r.fd, (off_t)(page * CG_PAGE_SIZE), SEEK_HOLE);
+		break;
+	default:
+		(void)*(volatile unsigned char *)(rd->r.map + page * CG_PAGE_SIZE);
+		break;
+	}
+	t1 = cgu_now_ns();
+	cgu_sample_add(&rd->lat[op], (double)(t1 - t0));
+}
+
+static void readers_block(const char *mode, unsigned long ms, FILE *log)
+{
+	struct readers rd = { 0 };
+	uint64_t rng = 0x7eade75ULL, deadline;
+	pthread_t tid;
+	int op;
+
+	set_mode(mode);
+	range_open(&rd.r, FILL_HALF);
+	cgu_thread_start(&tid, collapser, &rd);
+	deadline = cgu_now_ns() + ms * 1000000ULL;
+	for (op = 0; cgu_now_ns() < deadline; op = (op + 1) % OP_COUNT)
+		timed_op(&rd, op, &rng);
+	atomic_store(&rd.stop, true);
+	pthread_join(tid, NULL);
+	for (op = 0; op < OP_COUNT; op++) {
+		record(mode, op_names[op], cgu_percentile(&rd.lat[op], 99));
+		cgu_sample_free(&rd.lat[op]);
+	}
+	fprintf(log, "readers: mode %s: %lu collapses in the block\n", mode, rd.collapses);
+	range_close(&rd.r);
+}
+
+static int bench_readers(const struct opts *o)
+{
+	unsigned long i;
+
+	for (i = 0; i < 2 * o->blocks; i++)
+		readers_block(modes[abba(i)], o->block_ms, stdout);
+	return CG_EXIT_OK;
+}
+
+/* ---- khugepaged ------------------------------------------------------------------ */
+
+static bool is_khugepaged(const char *pid)
+{
+	char path[300], comm[32] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%s/comm", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	if (!fgets(comm, sizeof(comm), f))
+		comm[0] = '\0';
+	fclose(f);
+	return !strcmp(comm, "khugepaged\n");
+}
+
+/* khugepaged's pid; it is (re)started when THP is turned on: wait for it. */
+static int khugepaged_pid(void)
+{
+	uint64_t deadline = cgu_deadline_ms(10000);
+
+	do {
+		DIR *proc = opendir("/proc");
+		struct dirent *d;
+
+		if (!proc)
+			cgu_setup_fail_errno("/proc");
+		while ((d = readdir(proc))) {
+			if (d->d_name[0] >= '0' && d->d_name[0] <= '9' &&
+			    is_khugepaged(d->d_name)) {
+				int pid = atoi(d->d_name);
+
+				closedir(proc);
+				return pid;
+			}
+		}
+		closedir(proc);
+		cgu_sleep_ms(100);
+	} while (!cgu_deadline_passed(deadline));
+	cgu_setup_fail("no khugepaged thread (is THP enabled?)");
+}
+
+/* Nanoseconds khugepaged has run (/proc/PID/schedstat, first field). */
+static uint64_t khugepaged_cpu_ns(int pid)
+{
+	char path[64];
+	unsigned long long ns = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/schedstat", pid);
+	f = fopen(path, "r");
+	if (!f || fscanf(f, "%llu", &ns) != 1)
+		cgu_setup_fail_errno("%s", path);
+	fclose(f);
+	return ns;
+}
+
+static bool range_collapsed(const struct range *r)
+{
+	return lseek(r->fd, 0, SEEK_HOLE) >= (off_t)r->len;
+}
+
+static size_t ranges_collapsed(const struct range *rs, size_t k)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < k; i++)
+		n += range_collapsed(&rs[i]);
+	return n;
+}
+
+#define SCAN_SLEEP "/sys/kernel/mm/transparent_hugepage/khugepaged/scan_sleep_millisecs"
+
+static void write_knob(const char *path, const char *value)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f || fprintf(f, "%s\n", value) < 0 || fclose(f))
+		cgu_setup_fail_errno("cannot write %s to %s", value, path);
+}
+
+/*
+ * Switches the mode with khugepaged slowed down: switching to off waits for
+ * an RCU-tasks grace period, which needs every task to sleep once, and
+ * khugepaged at scan_sleep_millisecs=0 with work to do never sleeps.
+ * Writing the knob wakes khugepaged, which then sleeps for the new period.
+ */
+static void set_mode_khugepaged_paused(const char *mode, const char *scan_sleep)
+{
+	write_knob(SCAN_SLEEP, "100000");
+	set_mode(mode);
+	write_knob(SCAN_SLEEP, scan_sleep);
+}
+
+static double khugepaged_round(int mode, size_t k, int pid)
+{
+	struct range *rs = calloc(k, sizeof(*rs));
+	uint64_t cpu0, deadline = cgu_deadline_ms(120000);
+	size_t i, done;
+	double rate;
+
+	if (!rs)
+		cgu_setup_fail("out of memory");
+	set_mode_khugepaged_paused(modes[mode], "0");
+	for (i = 0; i < k; i++) {
+		range_open(&rs[i], FILL_HALF);
+		cgu_madvise(rs[i].map, rs[i].len, MADV_HUGEPAGE, "MADV_HUGEPAGE");
+	}
+	cpu0 = khugepaged_cpu_ns(pid);
+	while ((done = ranges_collapsed(rs, k)) < k && !cgu_deadline_passed(deadline))
+		cgu_sleep_ms(20);
+	if (done < k)
+		cgu_assert_fail("khugepaged collapsed %zu of %zu ranges in 120 s (mode %s)",
+				done, k, modes[mode]);
+	rate = (double)k / ((double)(khugepaged_cpu_ns(pid) - cpu0) / 1e9);
+	for (i = 0; i < k; i++)
+		range_close(&rs[i]);
+	free(rs);
+	return rate;
+}
+
+static int bench_khugepaged(const struct opts *o)
+{
+	int pid = khugepaged_pid();
+	unsigned long i;
+
+	cgu_khugepaged_register_mm();
+	cgu_require_khugepaged(true);
+	for (i = 0; i < 2 * o->rounds; i++) {
+		int mode = abba(i);
+
+		record(modes[mode], "khugepaged-ranges-per-cpu-s",
+		       khugepaged_round(mode, o->ranges, pid));
+	}
+	return CG_EXIT_OK;
+}
+
+/* ---- memcpy ---------------------------------------------------------------------- */
+
+static int bench_memcpy(const struct opts *o)
+{
+	size_t len = cgu_pmd_size();
+	unsigned char *a = cgu_map_anon(len), *b = cgu_map_anon(len);
+	unsigned long i;
+
+	memset(a, 1, len);
+	memset(b, 2, len);
+	for (i = 0; i < o->samples; i++) {
+		uint64_t t0 = cgu_now_ns();
+
+		memcpy(b, a, len);
+		__asm__ volatile("" : : "r"(b) : "memory");
+		record("memcpy", NULL, (double)(cgu_now_ns() - t0));
+	}
+	return CG_EXIT_OK;
+}
+
+/* ---- analysis --------------------------------------------------------------------- */
+
+static void load_label(const char *path, const char *label, struct cgu_sample *s)
+{
+	char line[256], name[128];
+	double v;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		cgu_setup_fail_errno("%s", path);
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%127s %lf", name, &v) == 2 && !strcmp(name, label))
+			cgu_sample_add(s, v);
+	fclose(f);
+	if (!s->n)
+		cgu_setup_fail("no samples of %s in %s", label, path);
+}
+
+static int bench_compare(const char *path, const char *la, const char *lb,
+			 const struct opts *o)
+{
+	struct cgu_sample a = { 0 }, b = { 0 };
+	struct cgu_summary sa, sb;
+	double p = o->stat && !strcmp(o->stat, "p99") ? 99 : 50;
+	double ratio, lo, hi;
+
+	load_label(path, la, &a);
+	load_label(path, lb, &b);
+	cgu_ratio_ci(&a, &b, p, BOOT_RESAMPLES, &ratio, &lo, &hi);
+	cgu_summarize(&a, &sa);
+	cgu_summarize(&b, &sb);
+	printf("| %s | %.0f | %.0f | %.3f | [%.3f, %.3f] | %zu+%zu | %.2f / %.2f | %zu / %zu |\n",
+	       o->title ? o->title : lb, p == 99 ? sa.p99 : sa.median,
+	       p == 99 ? sb.p99 : sb.median, ratio, lo, hi, sa.n, sb.n, sa.spread,
+	       sb.spread, sa.outliers, sb.outliers);
+	cgu_sample_free(&a);
+	cgu_sample_free(&b);
+	return CG_EXIT_OK;
+}
+
+static int bench_summary(const char *path, const char *label, const struct opts *o)
+{
+	struct cgu_sample s = { 0 };
+	struct cgu_summary sum;
+
+	load_label(path, label, &s);
+	cgu_summarize(&s, &sum);
+	printf("| %s | %.0f | %.0f | %.0f | %.0f | %zu | %.2f | %zu |\n",
+	       o->title ? o->title : label, sum.median, sum.p10, sum.p90, sum.max,
+	       sum.n, sum.spread, sum.outliers);
+	cgu_sample_free(&s);
+	return CG_EXIT_OK;
+}
+
+/* ---- main ---------------------------------------------------------------------------- */
+
+static void parse(int argc, char **argv, struct opts *o)
+{
+	static const struct option longopts[] = {
+		{ "fill", required_argument, NULL, 'f' },
+		{ "samples", required_argument, NULL, 'n' },
+		{ "blocks", required_argument, NULL, 'b' },
+		{ "block-ms", required_argument, NULL, 'm' },
+		{ "ranges", required_argument, NULL, 'k' },
+		{ "rounds", required_argument, NULL, 'r' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "label", required_argument, NULL, 'l' },
+		{ "stat", required_argument, NULL, 's' },
+		{ "title", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char *const stats[] = { "median", "p99", NULL };
+	int c;
+
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f': o->fill = cgu_parse_word(optarg, "--fill", fill_names); break;
+		case 'n': o->samples = cgu_parse_ulong(optarg, "--samples", 1, 100000); break;
+		case 'b': o->blocks = cgu_parse_ulong(optarg, "--blocks", 1, 1000); break;
+		case 'm': o->block_ms = cgu_parse_ulong(optarg, "--block-ms", 10, 600000); break;
+		case 'k': o->ranges = cgu_parse_ulong(optarg, "--ranges", 1, 256); break;
+		case 'r': o->rounds = cgu_parse_ulong(optarg, "--rounds", 1, 1000); break;
+		case 'o': o->out = optarg; break;
+		case 'l': o->label = optarg; break;
+		case 's': o->stat = stats[cgu_parse_word(optarg, "--stat", stats)]; break;
+		case 't': o->title = optarg; break;
+		case 'h': fputs(usage, stdout); exit(CG_EXIT_OK);
+		default: cgu_usage_fail(usage, "bad option");
+		}
+	}
+}
+
+static int run_measure(const char *cmd, const struct opts *o)
+{
+	if (!o->out)
+		cgu_usage_fail(usage, "%s needs --out FILE", cmd);
+	out = fopen(o->out, "a");
+	if (!out)
+		cgu_setup_fail_errno("%s", o->out);
+	setvbuf(out, NULL, _IOLBF, 0);
+	if (!strcmp(cmd, "latency") && o->samples)
+		return bench_latency(o);
+	if (!strcmp(cmd, "refusal") && o->samples)
+		return bench_refusal(o);
+	if (!strcmp(cmd, "readers") && o->blocks && o->block_ms)
+		return bench_readers(o);
+	if (!strcmp(cmd, "khugepaged") && o->ranges && o->rounds)
+		return bench_khugepaged(o);
+	if (!strcmp(cmd, "memcpy") && o->samples)
+		return bench_memcpy(o);
+	cgu_usage_fail(usage, "%s: missing or unknown options", cmd);
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	const char *cmd;
+
+	cgu_init(argv[0]);
+	if (argc < 2)
+		cgu_usage_fail(usage, "missing command");
+	cmd = argv[1];
+	parse(argc - 1, argv + 1, &o);
+	if (!strcmp(cmd, "compare")) {
+		if (argc - 1 - optind != 3)
+			cgu_usage_fail(usage, "compare FILE A B");
+		return bench_compare(argv[optind + 1], argv[optind + 2],
+				     argv[optind + 3], &o);
+	}
+	if (!strcmp(cmd, "summary")) {
+		if (argc - 1 - optind != 2)
+			cgu_usage_fail(usage, "summary FILE LABEL");
+		return bench_summary(argv[optind + 1], argv[optind + 2], &o);
+	}
+	if (optind != argc - 1)
+		cgu_usage_fail(usage, "unexpected argument '%s'", argv[optind + 1]);
+	return run_measure(cmd, &o);
+}
