@@ -2,19 +2,19 @@
 /*
  * The hooks on khugepaged's two collapse paths.
  *
- * Counting: a kretprobe on each of collapse_file() and collapse_huge_page()
- * counts the calls at entry and the scan result at return.  Kprobes sit on
- * the ftrace call site here (KPROBES_ON_FTRACE) without IPMODIFY, so they
- * coexist with the redirection below and see the result of whichever
- * collapse_file ran.
+ * Counting: collapse_file()'s calls and results are counted by the targets
+ * of the redirection below (the guarded implementation, or in observe the
+ * exposure detector's wrapper), so the redirection has that call site to
+ * itself.  A kretprobe on collapse_huge_page() counts the anonymous path:
+ * calls at entry, the scan result at return (on the ftrace call site,
+ * KPROBES_ON_FTRACE).
  *
  * Redirection: an ftrace_ops with IPMODIFY on collapse_file(), as livepatch
  * does (kernel/livepatch/patch.c), points the saved instruction pointer at
  * the guarded implementation when the mode is "guard"; the stock function
  * then never runs for that call.  In mode "observe" it points at the
  * exposure detector (observe.c), which calls the stock function itself: the
- * redirection lets calls made from the module through, and the counting
- * probe ignores them (they are the redirected call, already counted).
+ * redirection lets calls made from the module through.
  *
  * Both are registered while the mode is "observe" or "guard", and only then:
  *  - the redirection is FTRACE_OPS_FL_PERMANENT, as livepatch's: while it
@@ -55,14 +55,8 @@
 #include "cg_mode.h"
 #include "cg_stats.h"
 
-/* Concurrent collapses the probes follow to their return, per path. */
+/* Concurrent anonymous collapses the probe follows to their return. */
 #define CG_PROBE_MAXACTIVE	64
-
-struct cg_probe {
-	struct kretprobe krp;
-	enum cg_path path;
-	void *const *target;	/* the function's cg_ksyms entry */
-};
 
 static atomic_t cg_inflight = ATOMIC_INIT(0);
 
@@ -72,56 +66,27 @@ static bool cg_hooks_ready;	/* installed: a switch (un)registers hooks */
 static bool cg_hooks_attached;
 static bool cg_pinned_for_good;
 
-/* At the function's entry, the stack holds the caller's return address. */
-static bool cg_called_from_module(struct pt_regs *regs)
-{
-	return within_module(*(unsigned long *)kernel_stack_pointer(regs),
-			     THIS_MODULE);
-}
-
 /*
- * Counts the call.  Mode observe's wrapper calls the stock collapse_file()
- * from the module: that inner call is the one already counted at the
- * redirected entry.  For collapse_huge_page(), marks the task for the mmap
- * lock timing; the instance's data keeps the mark.
+ * collapse_huge_page(): counts the call and marks the task for the mmap
+ * lock timing (the instance's data keeps the mark).
  */
-static int cg_probe_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+static int cg_anon_probe_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	struct cg_probe *probe = container_of(get_kretprobe(ri),
-					      struct cg_probe, krp);
-	int *anon_slot = (int *)ri->data;
-
 	if (cg_mode_get() == CG_MODE_OFF)
 		return 1;	/* no return hook for this call */
-	if (probe->path == CG_PATH_FILE && cg_called_from_module(regs))
-		return 1;
-	cg_stats_count_call(probe->path);
-	if (probe->path == CG_PATH_ANON)
-		*anon_slot = cg_anon_lock_enter();
+	cg_stats_count_call(CG_PATH_ANON);
+	*(int *)ri->data = cg_anon_lock_enter();
 	return 0;
 }
 
-static int cg_probe_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+static int cg_anon_probe_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	struct cg_probe *probe = container_of(get_kretprobe(ri),
-					      struct cg_probe, krp);
-
-	if (probe->path == CG_PATH_ANON)
-		cg_anon_lock_leave(*(int *)ri->data);
-	cg_stats_count_result(probe->path, (int)regs_return_value(regs));
+	cg_anon_lock_leave(*(int *)ri->data);
+	cg_stats_count_result(CG_PATH_ANON, (int)regs_return_value(regs));
 	return 0;
 }
 
-static struct cg_probe cg_probes[CG_PATH_COUNT] = {
-	[CG_PATH_FILE] = {
-		.path = CG_PATH_FILE,
-		.target = &cg_ksyms.collapse_file,
-	},
-	[CG_PATH_ANON] = {
-		.path = CG_PATH_ANON,
-		.target = &cg_ksyms.collapse_huge_page,
-	},
-};
+static struct kretprobe cg_anon_probe;
 
 static void cg_inflight_done(void)
 {
@@ -129,13 +94,22 @@ static void cg_inflight_done(void)
 		wake_up_var(&cg_inflight);
 }
 
+/*
+ * The targets of the redirection count collapse_file()'s calls and results
+ * themselves: no probe needs to sit on collapse_file() beside the
+ * redirection, which then has the call site to itself.
+ */
+
 /* The guarded collapse_file(), entered from cg_redirect() only. */
 static int cg_guarded_collapse_file(struct mm_struct *mm, unsigned long addr,
 				    struct file *file, pgoff_t start,
 				    struct collapse_control *cc)
 {
-	int result = cg_collapse_file(mm, addr, file, start, cc);
+	int result;
 
+	cg_stats_count_call(CG_PATH_FILE);
+	result = cg_collapse_file(mm, addr, file, start, cc);
+	cg_stats_count_result(CG_PATH_FILE, result);
 	cg_inflight_done();
 	return result;
 }
@@ -145,8 +119,11 @@ static int cg_watched_collapse_file(struct mm_struct *mm, unsigned long addr,
 				    struct file *file, pgoff_t start,
 				    struct collapse_control *cc)
 {
-	int result = cg_observed_collapse_file(mm, addr, file, start, cc);
+	int result;
 
+	cg_stats_count_call(CG_PATH_FILE);
+	result = cg_observed_collapse_file(mm, addr, file, start, cc);
+	cg_stats_count_result(CG_PATH_FILE, result);
 	cg_inflight_done();
 	return result;
 }
@@ -199,68 +176,57 @@ static void cg_report_ftrace_error(const char *what, int ret, bool permanent_onl
 }
 
 /*
- * Missed calls of the probes' earlier registrations: each registration
+ * Missed calls of the probe's earlier registrations: each registration
  * starts from a zeroed kretprobe, since unregistering leaves it marked
  * disabled and a re-registered probe would keep that mark and never fire.
  */
 static unsigned long cg_probes_missed_before;
 
-/* The probes whose target the kernel has (an observation target may not). */
-static int cg_probes_available(struct kretprobe **krps)
+/* collapse_huge_page() is only observed: the kernel may have inlined it. */
+static bool cg_anon_probe_available(void)
 {
-	int i, n = 0;
-
-	for (i = 0; i < CG_PATH_COUNT; i++)
-		if (*cg_probes[i].target)
-			krps[n++] = &cg_probes[i].krp;
-	return n;
+	return cg_ksyms.collapse_huge_page;
 }
 
 static int cg_probes_register(void)
 {
-	struct kretprobe *krps[CG_PATH_COUNT];
-	int i, n, ret;
+	int ret;
 
-	n = cg_probes_available(krps);
-	for (i = 0; i < n; i++) {
-		struct cg_probe *probe = container_of(krps[i], struct cg_probe, krp);
-
-		memset(krps[i], 0, sizeof(*krps[i]));
-		krps[i]->kp.addr = *probe->target;
-		krps[i]->entry_handler = cg_probe_entry;
-		krps[i]->handler = cg_probe_return;
-		krps[i]->maxactive = CG_PROBE_MAXACTIVE;
-		krps[i]->data_size = sizeof(int);
-	}
-	ret = register_kretprobes(krps, n);
+	if (!cg_anon_probe_available())
+		return 0;
+	memset(&cg_anon_probe, 0, sizeof(cg_anon_probe));
+	cg_anon_probe.kp.addr = cg_ksyms.collapse_huge_page;
+	cg_anon_probe.entry_handler = cg_anon_probe_entry;
+	cg_anon_probe.handler = cg_anon_probe_return;
+	cg_anon_probe.maxactive = CG_PROBE_MAXACTIVE;
+	cg_anon_probe.data_size = sizeof(int);
+	ret = register_kretprobe(&cg_anon_probe);
 	if (ret == -ENODEV)
-		pr_err("cannot probe the collapse functions: ftrace is shut down (after an ftrace bug)\n");
+		pr_err("cannot probe collapse_huge_page: ftrace is shut down (after an ftrace bug)\n");
 	else if (ret)
-		pr_err("cannot probe the collapse functions: %d\n", ret);
+		pr_err("cannot probe collapse_huge_page: %d\n", ret);
 	return ret;
 }
 
 static unsigned long cg_probes_missed(void)
 {
-	unsigned long missed = 0;
-	int i;
-
-	for (i = 0; i < CG_PATH_COUNT; i++)
-		missed += cg_probes[i].krp.nmissed + cg_probes[i].krp.kp.nmissed;
-	return missed;
+	if (!cg_anon_probe_available())
+		return 0;
+	return cg_anon_probe.nmissed + cg_anon_probe.kp.nmissed;
 }
 
 static void cg_probes_unregister(void)
 {
-	struct kretprobe *krps[CG_PATH_COUNT];
-
-	unregister_kretprobes(krps, cg_probes_available(krps));
+	if (!cg_anon_probe_available())
+		return;
+	unregister_kretprobe(&cg_anon_probe);
 	cg_probes_missed_before += cg_probes_missed();
 }
 
+/* collapse_file() is required (the load refuses without it). */
 bool cg_hooks_path_available(enum cg_path path)
 {
-	return *cg_probes[path].target;
+	return path == CG_PATH_FILE || cg_anon_probe_available();
 }
 
 static void notrace cg_nop(unsigned long ip, unsigned long parent_ip,
