@@ -13,7 +13,8 @@
 #    trace events (exact), by number of retry entries stored, and the
 #    seal_irqsoff_ns histogram's maximum;
 #  - a refusal for a MISSING registration on another mapping against the
-#    stock collapse of the same range, and the pages it unmapped (must be 0);
+#    stock collapse of the same range, the pages it unmapped (must be 0),
+#    and how much of it the module spends (guard_collapse events);
 #  - pread, SEEK_HOLE and page-fault p99 while another thread collapses,
 #    guard against off (per block of 1 s, the median of the blocks' p99s);
 #  - a collapse as a multiple of a 2 MiB memcpy in the same guest;
@@ -71,7 +72,15 @@ done >>"$S"
 seal_max=$(sed -n 's/^seal_irqsoff_ns: count=[0-9]* sum=[0-9]* max=\([0-9]*\)/\1/p' "$CG_DBG/hist")
 
 echo "== refusal against a stock collapse"
+trace_start
 bench refusal --samples "$N"
+trace_stop
+# what of a refusal is spent in the module (the rest is MADV_COLLAPSE's own
+# work before it calls collapse_file)
+trace_events guard_collapse | while read -r ev; do
+	[ "$(field reason "$ev")" = uffd_missing ] || continue
+	echo "refusal-in-module $(field duration_ns "$ev")"
+done >>"$S"
 
 echo "== readers during collapses"
 bench readers --blocks 20 --block-ms 1000
@@ -102,11 +111,14 @@ row compare "$S" off/khugepaged-ranges-per-cpu-s guard/khugepaged-ranges-per-cpu
 row compare "$S" memcpy off/full --title "stock collapse (full) / 2 MiB memcpy"
 row compare "$S" memcpy guard/full --title "guarded collapse (full) / 2 MiB memcpy"
 
-: >summary.rows
-for h in 0 256 511; do
-	collapse_bench summary "$S" "irqsoff/holes=$h" --title "sealed section, $h retry entries" >>summary.rows
-done
-collapse_bench summary "$S" guard/unmapped --title "pages a refusal unmapped (must be 0)" >>summary.rows
+{
+	for h in 0 256 511; do
+		collapse_bench summary "$S" "irqsoff/holes=$h" --title "sealed section, $h retry entries"
+	done
+	collapse_bench summary "$S" guard/refused --title "refused MADV_COLLAPSE, whole call"
+	collapse_bench summary "$S" refusal-in-module --title "refusal inside the module (guard_collapse duration_ns)"
+	collapse_bench summary "$S" guard/unmapped --title "pages a refusal unmapped (must be 0)"
+} >summary.rows || fail "collapse_bench summary failed"
 
 echo "BENCH TABLE BEGIN"
 echo "Kernel $(uname -r); $N samples per side and fill; medians in ns (p99 rows: the median of 20 one-second blocks' p99); 95% bootstrap intervals."
@@ -115,8 +127,8 @@ echo "| figure | A | B | B/A | 95% CI | samples A+B | spread A / B | outliers A 
 echo "|---|---|---|---|---|---|---|---|"
 cat table.rows
 echo
-echo "| distribution | median | p10 | p90 | max | samples | spread | outliers |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| distribution (ns) | median | p10 | p90 | p99 | max | samples | spread | outliers |"
+echo "|---|---|---|---|---|---|---|---|---|"
 cat summary.rows
 echo
 echo "seal_irqsoff_ns histogram maximum: $seal_max ns"

@@ -27,7 +27,7 @@
  *       one table row: B against A, medians (or p99s), the ratio and its 95%
  *       bootstrap interval, the samples, spread and outliers
  *   collapse_bench summary FILE LABEL [--title T]
- *       one row: median, p10, p90, spread, outliers of LABEL
+ *       one row: median, p10, p90, p99, max, spread, outliers of LABEL
  *
  * Samples are lines "LABEL VALUE" appended to FILE. Exit 0, 1 if a
  * measurement went wrong (a collapse failed, a refusal unmapped pages), 2
@@ -525,9 +525,9 @@ static int bench_summary(const char *path, const char *label, const struct opts 
 
 	load_label(path, label, &s);
 	cgu_summarize(&s, &sum);
-	printf("| %s | %.0f | %.0f | %.0f | %.0f | %zu | %.2f | %zu |\n",
-	       o->title ? o->title : label, sum.median, sum.p10, sum.p90, sum.max,
-	       sum.n, sum.spread, sum.outliers);
+	printf("| %s | %.0f | %.0f | %.0f | %.0f | %.0f | %zu | %.2f | %zu |\n",
+	       o->title ? o->title : label, sum.median, sum.p10, sum.p90, sum.p99,
+	       sum.max, sum.n, sum.spread, sum.outliers);
 	cgu_sample_free(&s);
 	return CG_EXIT_OK;
 }
