@@ -123,8 +123,8 @@ row compare "$S" memcpy guard/full --title "guarded collapse (full) / 2 MiB memc
 echo "BENCH TABLE BEGIN"
 echo "Kernel $(uname -r); $N samples per side and fill; medians in ns (p99 rows: the median of 20 one-second blocks' p99); 95% bootstrap intervals."
 echo
-echo "| figure | A | B | B/A | 95% CI | samples A+B | spread A / B | outliers A / B |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| figure | A | B | B/A | 95% CI | p10-p90 A / B | samples A+B | spread A / B | outliers A / B |"
+echo "|---|---|---|---|---|---|---|---|---|"
 cat table.rows
 echo
 echo "| distribution (ns) | median | p10 | p90 | p99 | max | samples | spread | outliers |"

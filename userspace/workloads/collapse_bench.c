@@ -25,7 +25,7 @@
  *       a 2 MiB memcpy between faulted-in buffers: "memcpy"
  *   collapse_bench compare FILE A B [--stat median|p99] [--title T]
  *       one table row: B against A, medians (or p99s), the ratio and its 95%
- *       bootstrap interval, the samples, spread and outliers
+ *       bootstrap interval, p10-p90 of each, the samples, spread and outliers
  *   collapse_bench summary FILE LABEL [--title T]
  *       one row: median, p10, p90, p99, max, spread, outliers of LABEL
  *
@@ -509,10 +509,11 @@ static int bench_compare(const char *path, const char *la, const char *lb,
 	cgu_ratio_ci(&a, &b, p, BOOT_RESAMPLES, &ratio, &lo, &hi);
 	cgu_summarize(&a, &sa);
 	cgu_summarize(&b, &sb);
-	printf("| %s | %.0f | %.0f | %.3f | [%.3f, %.3f] | %zu+%zu | %.2f / %.2f | %zu / %zu |\n",
+	printf("| %s | %.0f | %.0f | %.3f | [%.3f, %.3f] | %.0f-%.0f / %.0f-%.0f | %zu+%zu | %.2f / %.2f | %zu / %zu |\n",
 	       o->title ? o->title : lb, p == 99 ? sa.p99 : sa.median,
-	       p == 99 ? sb.p99 : sb.median, ratio, lo, hi, sa.n, sb.n, sa.spread,
-	       sb.spread, sa.outliers, sb.outliers);
+	       p == 99 ? sb.p99 : sb.median, ratio, lo, hi, sa.p10, sa.p90,
+	       sb.p10, sb.p90, sa.n, sb.n, sa.spread, sb.spread, sa.outliers,
+	       sb.outliers);
 	cgu_sample_free(&a);
 	cgu_sample_free(&b);
 	return CG_EXIT_OK;
