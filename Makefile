@@ -101,10 +101,11 @@ dkms-check:
 deps:
 	tests/harness/deps.sh
 
-# The tests: installs what is missing, builds, boots the guest, runs tests/cases.
+# The tests: installs what is missing, builds, checks the seal protocol's
+# model with spin, boots the guest, runs tests/cases.
 check: deps
 	$(MAKE) all testmods selftest-module selftests KDIR=$(GUEST_KDIR)
-	rc=0; tests/harness/build-refusals.sh || rc=1; \
+	rc=0; tests/harness/model-check.sh || rc=1; tests/harness/build-refusals.sh || rc=1; \
 	tests/harness/run-check.sh || rc=1; tests/harness/run-oneway.sh || rc=1; exit $$rc
 
 demo: deps

@@ -10,7 +10,7 @@ set -eu
 HARNESS=$(cd "$(dirname "$0")" && pwd)
 
 PACKAGES="linux-image-amd64 linux-headers-amd64 qemu-system-x86 busybox-static
-build-essential cpio kmod gzip xz-utils sparse linux-source-6.1"
+build-essential cpio kmod gzip xz-utils sparse linux-source-6.1 spin"
 
 die() {
 	echo "deps: $*" >&2
