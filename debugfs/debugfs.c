@@ -23,6 +23,7 @@
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/seq_file.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 #include "cg_anon_lock.h"
 #include "cg_debugfs.h"
@@ -48,9 +49,9 @@ static ssize_t cg_mode_read(struct file *file, char __user *ubuf,
 
 /*
  * Runs @apply on a whole write from offset 0, NUL-terminated: a short,
- * partial or offset write is -EINVAL, so a file changes only on a write it
- * can parse whole.  @apply validates and applies, or returns an error and
- * changes nothing.
+ * partial or offset write, or one with a NUL byte in it, is -EINVAL, so a
+ * file changes only on a write it can parse whole.  @apply validates and
+ * applies, or returns an error and changes nothing.
  */
 static ssize_t cg_write_parsed(const char __user *ubuf, size_t count,
 			       loff_t *ppos, int (*apply)(char *buf))
@@ -63,6 +64,8 @@ static ssize_t cg_write_parsed(const char __user *ubuf, size_t count,
 	if (copy_from_user(buf, ubuf, count))
 		return -EFAULT;
 	buf[count] = '\0';
+	if (strlen(buf) != count)
+		return -EINVAL;
 	ret = apply(buf);
 	return ret ? ret : count;
 }

@@ -233,19 +233,21 @@ meminfo() {
 
 # ---- swap on zram --------------------------------------------------------
 
-# swap_on_zram SIZE_MB: /dev/zram0 as swap; skips the test if impossible.
+# swap_on_zram SIZE_MB: /dev/zram0 as swap; fails the test if impossible
+# (a missing zram or a failing mkswap must not turn the swap tests into
+# skips).
 swap_on_zram() {
 	# the default compressor, where it is a module (the crypto API's own
 	# request for it needs modules.alias, which the guest does not have)
 	grep -q 'lzo-rle' /proc/crypto || modprobe lzo-rle 2>/dev/null || true
 	[ -e /sys/block/zram0 ] || modprobe zram num_devices=1 ||
-		skip "no zram in this kernel (modprobe zram failed)"
-	wait_until 5 test -b /dev/zram0 || skip "/dev/zram0 did not appear"
+		fail "no zram in this kernel (modprobe zram failed)"
+	wait_until 5 test -b /dev/zram0 || fail "/dev/zram0 did not appear"
 	echo 1 >/sys/block/zram0/reset 2>/dev/null
 	echo "${1}M" >/sys/block/zram0/disksize ||
-		skip "cannot size /dev/zram0 to ${1} MiB"
-	mkswap /dev/zram0 >/dev/null || skip "mkswap /dev/zram0 failed"
-	swapon /dev/zram0 || skip "swapon /dev/zram0 failed"
+		fail "cannot size /dev/zram0 to ${1} MiB"
+	mkswap /dev/zram0 >/dev/null || fail "mkswap /dev/zram0 failed"
+	swapon /dev/zram0 || fail "swapon /dev/zram0 failed"
 }
 
 swap_off_zram() {

@@ -13,6 +13,8 @@ CG_KLOG_BAD="$CG_KLOG_BAD|possible circular|possible recursive locking"
 CG_KLOG_BAD="$CG_KLOG_BAD|soft lockup|hard LOCKUP|hung task|blocked for more than"
 CG_KLOG_BAD="$CG_KLOG_BAD|self-detected stall|detected stalls"
 CG_KLOG_BAD="$CG_KLOG_BAD|general protection|Call Trace|Kernel panic"
+CG_KLOG_BAD="$CG_KLOG_BAD|Bad page|bad pmd|Bad rss-counter|Bad swap|Busy inodes"
+CG_KLOG_BAD="$CG_KLOG_BAD|list_add corruption|list_del corruption|rcu_preempt detected|rcu_sched detected"
 
 # Lines that match the above but report no problem, each one exactly: a
 # PROVE_LOCKING kernel announces itself at every boot.
