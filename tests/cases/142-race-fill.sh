@@ -12,4 +12,10 @@ set -eu
 . "$(dirname "$0")/helpers.sh"
 
 run_guarded_race race_fill
+# no userfaultfd is registered: a veto would be wrong
+expect_deltas s guard_uffd_vetoed=0
+# and the program fails on one: a forced veto (fault injection) must fail it
+echo "uffd_veto 1000" >"$CG_DBG/inject"
+run_status 1 race_fill --iterations 5
+echo off >"$CG_DBG/inject"
 cg_unload
