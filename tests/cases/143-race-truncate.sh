@@ -4,7 +4,9 @@
 #
 # Guard mode, MADV_COLLAPSE in a loop against hole punching, writes,
 # truncation and regrowth (race_truncate): the file always equals the model
-# of the completed operations, no SIGBUS inside the file size.
+# of the completed operations, no SIGBUS inside the file size. The race is
+# shown hit (guarded collapses rolled back after isolating pages), a veto
+# would be wrong and fails the program (shown with a forced one).
 set -eu
 # shellcheck source=tests/lib.sh
 . /opt/cg/tests/lib.sh
@@ -12,6 +14,9 @@ set -eu
 . "$(dirname "$0")/helpers.sh"
 
 run_guarded_race race_truncate
+# the race was hit: collapses were undone after isolating pages, the range
+# changed under them by the truncations, punches and writes
+expect_delta_ge s guard_rollbacks 1
 # no userfaultfd is registered: a veto would be wrong
 expect_deltas s guard_uffd_vetoed=0
 # and the program fails on one: a forced veto (fault injection) must fail it
