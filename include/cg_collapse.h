@@ -61,6 +61,7 @@ enum cg_guard_result {
 	CG_SCAN_NOT_SHMEM,
 	/* the start index is not PMD aligned */
 	CG_SCAN_UNALIGNED,
+	CG_SCAN_GUARD_END
 };
 
 const char *cg_result_name(int result);
@@ -73,6 +74,11 @@ static inline void cg_xas_seek(struct xa_state *xas, pgoff_t index)
 {
 	xas_set_order(xas, index, 0);
 }
+
+/* collapse_file()'s type: the stock one's, the guard's and the detector's. */
+typedef int (*cg_collapse_file_fn)(struct mm_struct *mm, unsigned long addr,
+				   struct file *file, pgoff_t start,
+				   struct collapse_control *cc);
 
 int cg_collapse_file(struct mm_struct *mm, unsigned long addr,
 		     struct file *file, pgoff_t start,

@@ -146,28 +146,13 @@ static void cg_rollback(struct cg_collapse *c)
 	}
 }
 
-/* Counts the reasons of a refusal that 6.1 has no code for. */
-static void cg_count_refusal(int result)
-{
-	static const enum cg_counter counter_of[] = {
-		[CG_SCAN_PAGE_FILLED - CG_SCAN_NR_RESULTS] = CG_GUARD_PAGE_FILLED,
-		[CG_SCAN_UFFD_MISSING - CG_SCAN_NR_RESULTS] = CG_GUARD_UFFD_VETOED,
-		[CG_SCAN_NOT_SHMEM - CG_SCAN_NR_RESULTS] = CG_GUARD_NOT_SHMEM,
-		[CG_SCAN_UNALIGNED - CG_SCAN_NR_RESULTS] = CG_GUARD_UNALIGNED,
-	};
-
-	if (result == SCAN_STORE_FAILED)
-		cg_stats_inc(CG_GUARD_STORE_FAILED);
-	else if (result >= CG_SCAN_NR_RESULTS &&
-		 result - CG_SCAN_NR_RESULTS < ARRAY_SIZE(counter_of))
-		cg_stats_inc(counter_of[result - CG_SCAN_NR_RESULTS]);
-}
-
 /*
- * 6.1's callers only know 6.1's codes.  Each reason of the guard's own is
- * returned as the 6.1 code that 6.1's madvise_collapse_errno() turns into
- * the errno current upstream (6.12's madvise_collapse_errno()) gives for
- * the same reason, and that stops MADV_COLLAPSE where upstream stops:
+ * The guard's own results: their names (statistics, trace events), their
+ * counters, and the 6.1 code returned for each.  6.1's callers only know
+ * 6.1's codes: each reason is returned as the 6.1 code that 6.1's
+ * madvise_collapse_errno() turns into the errno current upstream (6.12's
+ * madvise_collapse_errno()) gives for the same reason, and that stops
+ * MADV_COLLAPSE where upstream stops:
  *  - a filled hole: SCAN_PAGE_LOCK, EAGAIN, as SCAN_PAGE_FILLED.  Upstream
  *    stops MADV_COLLAPSE there; 6.1 has no EAGAIN code that stops, so it
  *    goes on with the next PMD;
@@ -176,19 +161,53 @@ static void cg_count_refusal(int result)
  *  - not shmem, or not aligned: SCAN_FAIL, EINVAL (upstream never calls
  *    collapse_file() for them since 6.14; before, it hit a VM_BUG_ON).
  */
+struct cg_guard_reason {
+	const char *name;
+	enum cg_counter counter;
+	int caller_result;
+};
+
+#define CG_GUARD_REASON(_result, _name, _counter, _caller)		\
+	[(_result) - CG_SCAN_NR_RESULTS] = {				\
+		.name = _name, .counter = _counter, .caller_result = _caller, \
+	}
+
+static const struct cg_guard_reason cg_guard_reasons[] = {
+	CG_GUARD_REASON(CG_SCAN_PAGE_FILLED, "page_filled",
+			CG_GUARD_PAGE_FILLED, SCAN_PAGE_LOCK),
+	CG_GUARD_REASON(CG_SCAN_UFFD_MISSING, "uffd_missing",
+			CG_GUARD_UFFD_VETOED, SCAN_CGROUP_CHARGE_FAIL),
+	CG_GUARD_REASON(CG_SCAN_NOT_SHMEM, "not_shmem",
+			CG_GUARD_NOT_SHMEM, SCAN_FAIL),
+	CG_GUARD_REASON(CG_SCAN_UNALIGNED, "unaligned",
+			CG_GUARD_UNALIGNED, SCAN_FAIL),
+};
+static_assert(ARRAY_SIZE(cg_guard_reasons) == CG_SCAN_GUARD_END - CG_SCAN_NR_RESULTS);
+
+/* The entry of one of the guard's own results, or NULL for a 6.1 code. */
+static const struct cg_guard_reason *cg_guard_reason(int result)
+{
+	if (result < CG_SCAN_NR_RESULTS || result >= CG_SCAN_GUARD_END)
+		return NULL;
+	return &cg_guard_reasons[result - CG_SCAN_NR_RESULTS];
+}
+
+/* Counts the reasons of a refusal that 6.1 has no code for. */
+static void cg_count_refusal(int result)
+{
+	const struct cg_guard_reason *reason = cg_guard_reason(result);
+
+	if (result == SCAN_STORE_FAILED)
+		cg_stats_inc(CG_GUARD_STORE_FAILED);
+	else if (reason)
+		cg_stats_inc(reason->counter);
+}
+
 static int cg_result_for_caller(int result)
 {
-	switch (result) {
-	case CG_SCAN_PAGE_FILLED:
-		return SCAN_PAGE_LOCK;
-	case CG_SCAN_UFFD_MISSING:
-		return SCAN_CGROUP_CHARGE_FAIL;
-	case CG_SCAN_NOT_SHMEM:
-	case CG_SCAN_UNALIGNED:
-		return SCAN_FAIL;
-	default:
-		return result;
-	}
+	const struct cg_guard_reason *reason = cg_guard_reason(result);
+
+	return reason ? reason->caller_result : result;
 }
 
 /**
@@ -199,33 +218,24 @@ static int cg_result_for_caller(int result)
  */
 const char *cg_result_name(int result)
 {
-	static const char *const guard_names[] = {
-		[CG_SCAN_PAGE_FILLED - CG_SCAN_NR_RESULTS] = "page_filled",
-		[CG_SCAN_UFFD_MISSING - CG_SCAN_NR_RESULTS] = "uffd_missing",
-		[CG_SCAN_NOT_SHMEM - CG_SCAN_NR_RESULTS] = "not_shmem",
-		[CG_SCAN_UNALIGNED - CG_SCAN_NR_RESULTS] = "unaligned",
-	};
+	const struct cg_guard_reason *reason = cg_guard_reason(result);
 
 	if (result >= 0 && result < CG_SCAN_NR_RESULTS)
 		return cg_scan_result_names[result].stat;
-	if (result >= CG_SCAN_NR_RESULTS &&
-	    result - CG_SCAN_NR_RESULTS < ARRAY_SIZE(guard_names))
-		return guard_names[result - CG_SCAN_NR_RESULTS];
-	return "unknown";
+	return reason ? reason->name : "unknown";
 }
 
 /* The histogram and the trace events of one guarded collapse. */
 static void cg_report(const struct cg_collapse *c, struct file *file,
-		      int result, u64 duration_ns)
+		      int result, int caller_result, u64 duration_ns)
 {
 	struct inode *inode = file_inode(file);
 
 	cg_hist_record(CG_HIST_GUARD, duration_ns);
 	trace_guard_collapse(inode, c->start, c->nr_present, c->nr_none,
-			     cg_result_for_caller(result),
-			     cg_result_name(result), duration_ns,
+			     caller_result, cg_result_name(result), duration_ns,
 			     c->irqsoff_ns);
-	if (result >= CG_SCAN_NR_RESULTS)
+	if (cg_guard_reason(result))
 		trace_guard_veto(inode, c->start, c->nr_none,
 				 cg_result_name(result),
 				 c->sealed ? "sealed" : "early");
@@ -300,7 +310,7 @@ int cg_collapse_file(struct mm_struct *mm, unsigned long addr,
 		.pagelist = LIST_HEAD_INIT(c.pagelist),
 	};
 	u64 started = ktime_get_ns();
-	int result;
+	int result, caller_result;
 
 	might_sleep();
 	cg_stats_inc(CG_GUARD_CALLS);
@@ -312,6 +322,7 @@ int cg_collapse_file(struct mm_struct *mm, unsigned long addr,
 		result = cg_collapse_range(&c);
 	cg_free_hpage(&c);
 	cg_count_refusal(result);
-	cg_report(&c, file, result, ktime_get_ns() - started);
-	return cg_result_for_caller(result);
+	caller_result = cg_result_for_caller(result);
+	cg_report(&c, file, result, caller_result, ktime_get_ns() - started);
+	return caller_result;
 }

@@ -97,21 +97,28 @@ static void cg_inflight_done(void)
 /*
  * The targets of the redirection count collapse_file()'s calls and results
  * themselves: no probe needs to sit on collapse_file() beside the
- * redirection, which then has the call site to itself.
+ * redirection, which then has the call site to itself.  Each call was
+ * counted in flight by cg_redirect().
  */
+static int cg_run_redirected(cg_collapse_file_fn impl, struct mm_struct *mm,
+			     unsigned long addr, struct file *file,
+			     pgoff_t start, struct collapse_control *cc)
+{
+	int result;
+
+	cg_stats_count_call(CG_PATH_FILE);
+	result = impl(mm, addr, file, start, cc);
+	cg_stats_count_result(CG_PATH_FILE, result);
+	cg_inflight_done();
+	return result;
+}
 
 /* The guarded collapse_file(), entered from cg_redirect() only. */
 static int cg_guarded_collapse_file(struct mm_struct *mm, unsigned long addr,
 				    struct file *file, pgoff_t start,
 				    struct collapse_control *cc)
 {
-	int result;
-
-	cg_stats_count_call(CG_PATH_FILE);
-	result = cg_collapse_file(mm, addr, file, start, cc);
-	cg_stats_count_result(CG_PATH_FILE, result);
-	cg_inflight_done();
-	return result;
+	return cg_run_redirected(cg_collapse_file, mm, addr, file, start, cc);
 }
 
 /* Mode observe: the stock collapse_file() under the exposure detector. */
@@ -119,13 +126,8 @@ static int cg_watched_collapse_file(struct mm_struct *mm, unsigned long addr,
 				    struct file *file, pgoff_t start,
 				    struct collapse_control *cc)
 {
-	int result;
-
-	cg_stats_count_call(CG_PATH_FILE);
-	result = cg_observed_collapse_file(mm, addr, file, start, cc);
-	cg_stats_count_result(CG_PATH_FILE, result);
-	cg_inflight_done();
-	return result;
+	return cg_run_redirected(cg_observed_collapse_file, mm, addr, file,
+				 start, cc);
 }
 
 /*

@@ -28,10 +28,6 @@
 #include "cg_stats.h"
 #include "cg_trace.h"
 
-typedef int (*cg_collapse_file_fn)(struct mm_struct *mm, unsigned long addr,
-				   struct file *file, pgoff_t start,
-				   struct collapse_control *cc);
-
 /*
  * The holes of [start, start + HPAGE_PMD_NR): indices with no entry (a
  * swapped-out page is a value entry, present).  A range already held by a
