@@ -89,6 +89,25 @@ cg_stat_delta() {
 	cgctl stats --diff "$1" --get "$2" || fail "no statistic $2 in $1 or $CG_DBG/stats"
 }
 
+# ---- histograms and fault injection --------------------------------------
+
+# hist_field NAME FIELD: count, sum or max of a histogram in debugfs "hist".
+hist_field() {
+	awk -v n="$1:" -v f="$2" '$1 == n {
+		for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == f) print kv[2] }
+	}' "$CG_DBG/hist"
+}
+
+# inject_value POINT, inject_fired POINT: an injection point's armed value,
+# and how many times it fired (debugfs "inject").
+inject_value() {
+	awk -v n="$1" '$1 == n { print $2 }' "$CG_DBG/inject"
+}
+
+inject_fired() {
+	awk -v n="$1" '$1 == n { sub("fired=", "", $3); print $3 }' "$CG_DBG/inject"
+}
+
 # ---- trace events --------------------------------------------------------
 
 CG_TRACE=/sys/kernel/tracing

@@ -69,7 +69,7 @@ trace_events guard_collapse | while read -r ev; do
 	[ "$(field reason "$ev")" = succeed ] || continue
 	echo "irqsoff/holes=$(field holes "$ev") $(field irqsoff_ns "$ev")"
 done >>"$S"
-seal_max=$(sed -n 's/^seal_irqsoff_ns: count=[0-9]* sum=[0-9]* max=\([0-9]*\)/\1/p' "$CG_DBG/hist")
+seal_max=$(hist_field seal_irqsoff_ns max)
 
 echo "== refusal against a stock collapse"
 trace_start

@@ -18,13 +18,9 @@ set -eu
 
 CYCLES=${CG_RMMOD_CYCLES:-20}
 
-fired() {
-	awk '$1 == "seal_delay_ms" { sub("fired=", "", $3); print $3 }' "$CG_DBG/inject"
-}
-
 # fired_above N: the delay point fired more than N times.
 fired_above() {
-	[ "$(fired)" -gt "$1" ]
+	[ "$(inject_fired seal_delay_ms)" -gt "$1" ]
 }
 
 thp_quiet
@@ -33,7 +29,7 @@ while [ "$i" -lt "$CYCLES" ]; do
 	i=$((i + 1))
 	cg_load mode=guard
 	echo "seal_delay_ms 300" >"$CG_DBG/inject"
-	f0=$(fired)
+	f0=$(inject_fired seal_delay_ms)
 	cg_collapse shmem --fill partial --expect collapsed --check-accounting >collapse.out 2>&1 &
 	cpid=$!
 	# the collapse is inside the module, asleep between its scan and seal

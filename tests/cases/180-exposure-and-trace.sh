@@ -39,11 +39,6 @@ expect_no_event() {
 	[ "$_n" -eq 0 ] || { cat "$CG_TRACE/trace"; fail "$_n $1 events, expected none"; }
 }
 
-# hist_count NAME: the count of a histogram in debugfs "hist".
-hist_count() {
-	sed -n "s/^$1: count=\([0-9]*\) .*/\1/p" "$CG_DBG/hist"
-}
-
 thp_quiet
 cg_load mode=observe
 echo 1 >"$CG_DBG/reset"
@@ -124,12 +119,12 @@ for bad in 0 2 yes '1 1' '\n'; do
 	refuse_write "$CG_DBG/reset" "$bad"
 done
 cmp hist.before "$CG_DBG/hist" || fail "a refused reset changed the histograms"
-assert_ge "$(hist_count stock_collapse_ns)" 3 "stock collapses timed"
-assert_ge "$(hist_count guard_collapse_ns)" 2 "guarded collapses timed"
-assert_ge "$(hist_count seal_irqsoff_ns)" 1 "sealed sections timed"
+assert_ge "$(hist_field stock_collapse_ns count)" 3 "stock collapses timed"
+assert_ge "$(hist_field guard_collapse_ns count)" 2 "guarded collapses timed"
+assert_ge "$(hist_field seal_irqsoff_ns count)" 1 "sealed sections timed"
 echo 1 >"$CG_DBG/reset"
 for h in guard_collapse_ns seal_irqsoff_ns stock_collapse_ns anon_mmap_write_ns; do
-	assert_eq "$(hist_count $h)" 0 "$h after reset"
+	assert_eq "$(hist_field $h count)" 0 "$h after reset"
 done
 assert_eq "$(cg_stat uffd_exposed)" 0 "uffd_exposed after reset"
 assert_eq "$(cg_stat file_calls)" 0 "file_calls after reset"

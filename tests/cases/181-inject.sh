@@ -18,26 +18,18 @@ set -eu
 
 INJ=$CG_DBG/inject
 
-fired() {
-	awk -v n="$1" '$1 == n { sub("fired=", "", $3); print $3 }' "$INJ"
-}
-
-armed() {
-	awk -v n="$1" '$1 == n { print $2 }' "$INJ"
-}
-
 # inject_case POINT VALUE FILL STAT=DELTA...: arm, collapse (refused, with
 # the accounting checked), check the counters and that it fired once, then
 # collapse the same kind of range for real.
 inject_case() {
 	_p=$1 _v=$2 _fill=$3
 	shift 3
-	_f=$(fired "$_p")
+	_f=$(inject_fired "$_p")
 	echo "$_p $_v" >"$INJ" || fail "cannot arm $_p $_v"
 	cg_stats_save s
 	run cg_collapse shmem --fill "$_fill" --expect refused --check-accounting
 	expect_deltas s guard_calls=1 guard_succeeded=0 "$@"
-	assert_eq "$(fired "$_p")" $((_f + 1)) "$_p fired once"
+	assert_eq "$(inject_fired "$_p")" $((_f + 1)) "$_p fired once"
 	run cg_collapse shmem --fill "$_fill" --expect collapsed --check-accounting
 }
 
@@ -45,9 +37,9 @@ thp_quiet
 cg_load mode=guard
 cat "$INJ"
 for p in store_fail hole_filled uffd_veto seal_delay_ms; do
-	assert_eq "$(armed $p)" 0 "$p disarmed at load"
+	assert_eq "$(inject_value $p)" 0 "$p disarmed at load"
 done
-assert_eq "$(armed isolate_fail_after)" -1 "isolate_fail_after disarmed at load"
+assert_eq "$(inject_value isolate_fail_after)" -1 "isolate_fail_after disarmed at load"
 
 # -- bad input: EINVAL, nothing changes ------------------------------------
 cp "$INJ" before
@@ -76,25 +68,25 @@ trace_events guard_veto | grep -q 'reason=uffd_missing stage=sealed' ||
 trace_stop
 # the scan fails after 3 pages: those 3 go back
 inject_case isolate_fail_after 3 partial file_fail=1 guard_rollbacks=1
-assert_eq "$(armed isolate_fail_after)" -1 "isolate_fail_after is one shot"
+assert_eq "$(inject_value isolate_fail_after)" -1 "isolate_fail_after is one shot"
 
 # shots are consumed one per collapse, "off" disarms
 echo "store_fail 2" >"$INJ"
 run cg_collapse shmem --fill full --expect refused --check-accounting
-assert_eq "$(armed store_fail)" 1 "one shot left"
+assert_eq "$(inject_value store_fail)" 1 "one shot left"
 echo off >"$INJ"
-assert_eq "$(armed store_fail)" 0 "off disarms"
+assert_eq "$(inject_value store_fail)" 0 "off disarms"
 run cg_collapse shmem --fill full --expect collapsed --check-accounting
 
 # -- the delay widens the window between scan and seal -----------------------
 echo "seal_delay_ms 400" >"$INJ"
-f=$(fired seal_delay_ms)
+f=$(inject_fired seal_delay_ms)
 trace_start
 run cg_collapse shmem --fill partial --expect collapsed --check-accounting
 ev=$(trace_events guard_collapse | tail -n 1)
 echo "$ev"
 assert_ge "$(field duration_ns "$ev")" 400000000 "the collapse lasted the delay"
-assert_eq "$(fired seal_delay_ms)" $((f + 1)) "seal_delay_ms fired"
+assert_eq "$(inject_fired seal_delay_ms)" $((f + 1)) "seal_delay_ms fired"
 trace_stop
 echo "seal_delay_ms 0" >"$INJ"
 

@@ -17,10 +17,6 @@ set -eu
 
 TIMING=$CG_DBG/anon_lock_timing
 
-hist_field() {
-	sed -n "s/^$1: count=\([0-9]*\) sum=\([0-9]*\) max=\([0-9]*\)/\\$2/p" "$CG_DBG/hist"
-}
-
 thp_quiet
 cg_load mode=guard
 [ "$(cg_stat anon_available)" -eq 1 ] || skip "collapse_huge_page is not probed on this kernel"
@@ -32,7 +28,7 @@ assert_eq "$(cat "$TIMING")" 0 "refused writes left it off"
 
 echo "== off: nothing recorded"
 run cg_collapse anon --ranges 2 --expect collapsed
-assert_eq "$(hist_field anon_mmap_write_ns 1)" 0 "holds recorded while off"
+assert_eq "$(hist_field anon_mmap_write_ns count)" 0 "holds recorded while off"
 
 echo "== on: one hold per anonymous collapse"
 echo 1 >"$TIMING"
@@ -41,19 +37,19 @@ cg_stats_save s
 run cg_collapse anon --ranges 3 --expect collapsed
 calls=$(cg_stat_delta s anon_calls)
 assert_eq "$calls" 3 "collapse_huge_page calls"
-assert_eq "$(hist_field anon_mmap_write_ns 1)" 3 "holds recorded"
-max=$(hist_field anon_mmap_write_ns 3)
+assert_eq "$(hist_field anon_mmap_write_ns count)" 3 "holds recorded"
+max=$(hist_field anon_mmap_write_ns max)
 assert_gt "$max" 0 "longest hold"
 # the MADV_COLLAPSE call that made the three holds lasted longer than any
 assert_ge $(($(kv collapse_us "$OUT") * 1000)) "$max" "the madvise call vs its longest hold"
 run cg_collapse shmem --ranges 2 --expect collapsed
-assert_eq "$(hist_field anon_mmap_write_ns 1)" 3 "shmem collapses recorded a hold"
+assert_eq "$(hist_field anon_mmap_write_ns count)" 3 "shmem collapses recorded a hold"
 cgctl hist anon_mmap_write_ns
 
 echo "== off again"
 echo 0 >"$TIMING"
 run cg_collapse anon --expect collapsed
-assert_eq "$(hist_field anon_mmap_write_ns 1)" 3 "holds recorded after turning it off"
+assert_eq "$(hist_field anon_mmap_write_ns count)" 3 "holds recorded after turning it off"
 
 cg_set_mode off
 cg_unload

@@ -104,7 +104,7 @@ assert_eq "$guards" 3 "guarded collapses seen by watch"
 assert_eq "$(grep -c '^[0-9]' watch.out)" 5 "watch lines"
 
 echo "== hist"
-raw_count=$(sed -n 's/^guard_collapse_ns: count=\([0-9]*\) .*/\1/p' "$CG_DBG/hist")
+raw_count=$(hist_field guard_collapse_ns count)
 run cgctl hist guard_collapse_ns
 expect_out "guard_collapse_ns: $raw_count recorded"
 run cgctl hist --raw

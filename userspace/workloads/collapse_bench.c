@@ -62,8 +62,14 @@ static const char usage[] =
 #define MODE_PARAM	"/sys/module/collapse_guard/parameters/mode"
 #define BOOT_RESAMPLES	2000
 
+/* --fill's names, for the library's fill modes (half: every other page) */
 enum fill { FILL_FULL, FILL_HALF, FILL_ONE };
 static const char *const fill_names[] = { "full", "half", "one", NULL };
+static const enum cgu_fill fill_modes[] = {
+	[FILL_FULL] = CG_FILL_FULL,
+	[FILL_HALF] = CG_FILL_PARTIAL,
+	[FILL_ONE] = CG_FILL_SINGLE,
+};
 static const char *const modes[2] = { "off", "guard" };
 
 struct opts {
@@ -74,12 +80,18 @@ struct opts {
 
 static FILE *out;
 
+static void write_knob(const char *path, const char *value)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f || fprintf(f, "%s\n", value) < 0 || fclose(f))
+		cgu_setup_fail_errno("cannot write %s to %s", value, path);
+}
+
+/* The mode, through the module parameter (the module must be loaded). */
 static void set_mode(const char *mode)
 {
-	FILE *f = fopen(MODE_PARAM, "w");
-
-	if (!f || fprintf(f, "%s\n", mode) < 0 || fclose(f))
-		cgu_setup_fail_errno("cannot set mode %s (module loaded?)", mode);
+	write_knob(MODE_PARAM, mode);
 }
 
 static void record(const char *label, const char *what, double v)
@@ -101,18 +113,9 @@ struct range {
 	size_t len;
 };
 
-static bool fill_writes(enum fill f, size_t page)
-{
-	return f == FILL_FULL || (f == FILL_HALF && !(page & 1)) || page == 0;
-}
-
 static void range_fill(struct range *r, enum fill f)
 {
-	size_t p;
-
-	for (p = 0; p < r->len / CG_PAGE_SIZE; p++)
-		if (fill_writes(f, p))
-			memset(r->map + p * CG_PAGE_SIZE, (int)(p | 1), CG_PAGE_SIZE);
+	cgu_fill_region(r->map, r->len / CG_PAGE_SIZE, fill_modes[f], 1);
 }
 
 static void range_open(struct range *r, enum fill f)
@@ -393,14 +396,6 @@ static size_t ranges_collapsed(const struct range *rs, size_t k)
 }
 
 #define SCAN_SLEEP "/sys/kernel/mm/transparent_hugepage/khugepaged/scan_sleep_millisecs"
-
-static void write_knob(const char *path, const char *value)
-{
-	FILE *f = fopen(path, "w");
-
-	if (!f || fprintf(f, "%s\n", value) < 0 || fclose(f))
-		cgu_setup_fail_errno("cannot write %s to %s", value, path);
-}
 
 /*
  * Switches the mode with khugepaged slowed down: switching to off waits for
