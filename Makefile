@@ -112,10 +112,12 @@ demo: deps
 	$(MAKE) all KDIR=$(GUEST_KDIR)
 	tests/harness/run-demo.sh
 
-# Long runs, kept out of 'make check'.
+# Long runs, kept out of 'make check'. DURATION (seconds, default 600) is the
+# length of tests/stress/100-everything.sh (cg_stress).
+DURATION ?= 600
 stress: deps
 	$(MAKE) all testmods selftest-module selftests KDIR=$(GUEST_KDIR)
-	tests/harness/run-check.sh --suite stress
+	CG_STRESS_DURATION=$(DURATION) tests/harness/run-check.sh --suite stress
 
 # One boot, every performance figure; the table goes to build/bench/.
 bench: deps
@@ -166,7 +168,7 @@ help:
 	@echo "  selftest-module  a test build of the module with fault switches (build/selftest-module)"
 	@echo "  check            run the guest test suite (installs deps with apt when missing)"
 	@echo "  demo             boot the test kernel, load the module, run collapse workloads"
-	@echo "  stress           the long stress suite (tests/stress), not part of check"
+	@echo "  stress           the long stress suite (tests/stress; DURATION=s of cg_stress), not part of check"
 	@echo "  bench            benchmarks that print figures (tests/bench)"
 	@echo "  oracle-check     tests/oracle on Debian's 6.12 kernel (upstream's fix), no module"
 	@echo "  abi-sweep        build, boot and test on every Debian 6.1 ABI and flavour (long)"

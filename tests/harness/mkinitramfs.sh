@@ -55,6 +55,7 @@ stage_harness() {
 	install -m 755 "$HARNESS/guest-init" "$ROOT/init"
 	install -D -m 644 "$HARNESS/shared.sh" "$ROOT/opt/cg/harness/shared.sh"
 	install -D -m 644 "$REPO/tests/lib.sh" "$ROOT/opt/cg/tests/lib.sh"
+	install -D -m 644 "$REPO/tests/everything.sh" "$ROOT/opt/cg/tests/everything.sh"
 }
 
 # stage_tests SUITE SOURCE

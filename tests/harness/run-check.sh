@@ -24,6 +24,8 @@
 #   CG_MODDIR        modules root for zram.ko (default /lib/modules)
 #   CG_ACCEL         tcg (default) or kvm
 #   CG_SMP, CG_MEM   vCPUs (2) and MiB of RAM (2048)
+#   CG_STRESS_DURATION seconds of the long stress runs (make stress
+#                    DURATION=; tests with "# timeout: duration+N")
 #   CG_TIMEOUT_SCALE integer factor applied to every test's timeout (default
 #                    1; slow debug kernels)
 #   CG_BOOT_TIMEOUT  wall-clock seconds for the whole boot (default: the sum
@@ -222,6 +224,7 @@ accel_args() {
 kernel_cmdline() {
 	local cmdline="console=ttyS0 panic=-1 nokaslr transparent_hugepage=madvise"
 	cmdline+=" cg.suite=$SUITE cg.krelease=$KRELEASE cg.timeout_scale=$SCALE"
+	[ -z "${CG_STRESS_DURATION:-}" ] || cmdline+=" cg.duration=$CG_STRESS_DURATION"
 	if [ -n "${CG_TESTS:-}" ] && [ "$SUITE" != demo ]; then
 		cmdline+=" cg.tests=$(printf '%s' "$CG_TESTS" | base64 -w 0)"
 	fi

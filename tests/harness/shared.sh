@@ -30,7 +30,8 @@ cg_klog_problems() {
 CG_DEFAULT_TIMEOUT=180
 
 # cg_test_timeout_of FILE: sets $timeout to the "# timeout: N" header of a
-# test (within its first 20 lines), else to the default. Shell builtins only.
+# test (within its first 20 lines), else to the default; "# timeout:
+# duration+N" is $CG_STRESS_DURATION + N. Shell builtins only.
 cg_test_timeout_of() {
 	timeout=$CG_DEFAULT_TIMEOUT
 	_n=0
@@ -42,6 +43,14 @@ cg_test_timeout_of() {
 			_l=${_l#"${_l%%[! ]*}"}
 			_l=${_l%"${_l##*[! ]}"}
 			case $_l in
+			duration+*)
+				# a long run: its duration (make stress
+				# DURATION=, default 600 s) plus N
+				_l=${_l#duration+}
+				case $_l in
+				'' | *[!0-9]*) ;;
+				*) timeout=$((${CG_STRESS_DURATION:-600} + _l)); return 0 ;;
+				esac ;;
 			'' | *[!0-9]*) ;;
 			*) timeout=$_l; return 0 ;;
 			esac ;;

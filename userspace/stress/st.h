@@ -23,7 +23,7 @@ enum st_counter {
 	ST_COLLAPSE_EAGAIN, ST_COLLAPSE_ENOMEM, ST_COLLAPSE_EBUSY,
 	ST_COLLAPSE_OTHER,
 	ST_READ_PREAD, ST_READ_MAP, ST_READ_SEEK, ST_READ_MINCORE,
-	ST_READ_FORK, ST_READ_RACED, ST_PAGES_VERIFIED,
+	ST_READ_FORK, ST_READ_RACED, ST_READ_SEEK_UNGUARDED, ST_PAGES_VERIFIED,
 	ST_MISSING_CYCLES, ST_MISSING_GUARDED, ST_MISSING_EXPECTED,
 	ST_MISSING_RECEIVED, ST_MISSING_LOST, ST_MISSING_FILLED,
 	ST_MISSING_UNGUARDED_LOST,
@@ -70,7 +70,7 @@ struct st_shared {
 struct st_opts {
 	unsigned long seconds, collapsers, readers, data_files, file_mb;
 	unsigned long missing_files;
-	bool minor, wp, toggle, expect_guarded;
+	bool minor, wp, toggle, guarded, expect_guarded;
 	unsigned long reload_every;	/* mode switches per rmmod/insmod */
 	uint64_t seed;
 	const char *data_dir, *uffd_dir, *module, *after_load, *status;
@@ -140,7 +140,7 @@ struct st_touch {
 	unsigned int *events;		/* per page, filled by the handler */
 	unsigned int *events_at_touch;	/* events while the page was touched */
 	unsigned char (*images)[CG_PAGE_SIZE];	/* what each touch read */
-	unsigned long copy_eexist;	/* UFFDIO_COPY found the page there */
+	bool *copy_found;		/* per page: UFFDIO_COPY found it there */
 	const char *failed;		/* set when a fault was never resolved */
 };
 void st_touch_run(struct st_ctx *c, struct st_touch *t);

@@ -46,6 +46,8 @@ static const char usage[] =
 	"  --module KO       the module to insmod (with --toggle)\n"
 	"  --reload-every N  one rmmod/insmod every N switches (default 4; 0: none)\n"
 	"  --after-load CMD  sh -c CMD after every insmod\n"
+	"  --guarded         the module guards throughout (no --toggle): hold every\n"
+	"                    MISSING cycle to the guard's promise\n"
 	"  --expect-guarded  fail unless some MISSING cycle ran under guard\n"
 	"  --status FILE     progress, rewritten every second\n";
 
@@ -69,6 +71,7 @@ static void st_parse(int argc, char **argv, struct st_opts *o)
 		{ "module", required_argument, NULL, 'k' },
 		{ "reload-every", required_argument, NULL, 'R' },
 		{ "after-load", required_argument, NULL, 'A' },
+		{ "guarded", no_argument, NULL, 'G' },
 		{ "expect-guarded", no_argument, NULL, 'g' },
 		{ "data-dir", required_argument, NULL, 'D' },
 		{ "uffd-dir", required_argument, NULL, 'U' },
@@ -97,6 +100,7 @@ static void st_parse(int argc, char **argv, struct st_opts *o)
 		case 'k': o->module = optarg; break;
 		case 'R': o->reload_every = cgu_parse_ulong(optarg, "--reload-every", 0, 1000); break;
 		case 'A': o->after_load = optarg; break;
+		case 'G': o->guarded = true; break;
 		case 'g': o->expect_guarded = true; break;
 		case 'D': o->data_dir = optarg; break;
 		case 'U': o->uffd_dir = optarg; break;
@@ -111,6 +115,10 @@ static void st_parse(int argc, char **argv, struct st_opts *o)
 		cgu_usage_fail(usage, "--file-mb must be a multiple of 2");
 	if (o->toggle && o->reload_every && !o->module)
 		cgu_usage_fail(usage, "--toggle with reloads needs --module");
+	if (o->readers && !o->data_files)
+		cgu_usage_fail(usage, "readers need data files (--readers 0)");
+	if (o->toggle && o->guarded)
+		cgu_usage_fail(usage, "--guarded and --toggle exclude each other");
 	if (o->data_files + o->missing_files + o->minor + o->wp == 0)
 		cgu_usage_fail(usage, "no file to work on");
 }
@@ -215,6 +223,7 @@ int main(int argc, char **argv)
 	printf("cg_stress: seed=%llu seconds=%lu\n", (unsigned long long)c.o.seed,
 	       c.o.seconds);
 	st_files_create(&c);
+	atomic_store(&c.sh->guarded, c.o.guarded);
 	st_spawn_all(&c);
 	st_run_for(&c);
 	st_files_verify(&c);

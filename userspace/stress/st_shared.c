@@ -28,6 +28,7 @@ const char *const st_counter_names[] = {
 	[ST_READ_MINCORE]	= "read_mincore",
 	[ST_READ_FORK]		= "read_fork",
 	[ST_READ_RACED]		= "read_raced_owner",
+	[ST_READ_SEEK_UNGUARDED] = "seek_data_as_hole_unguarded",
 	[ST_PAGES_VERIFIED]	= "pages_verified",
 	[ST_MISSING_CYCLES]	= "missing_cycles",
 	[ST_MISSING_GUARDED]	= "missing_cycles_guarded",

@@ -5,17 +5,19 @@
  *
  * Leaving guard: guarded = false and a new epoch, before the switch. Entering
  * it: switch, then wait until every MADV_COLLAPSE in flight at the switch has
- * returned and khugepaged has finished a full scan (so no stock collapse that
- * began before is still running), then guarded = true. The MISSING workers
+ * returned and khugepaged has been seen asleep between two passes (so no
+ * stock collapse that began before is still running), then guarded = true. The MISSING workers
  * hold the guard to its promise only in cycles that saw guarded and one
  * epoch throughout.
  *
- * Every switch away from the ftrace redirection (to off, and rmmod) waits in
- * ftrace for an RCU-tasks grace period, which khugepaged at
- * scan_sleep_millisecs=0 never grants (README, Limits): khugepaged sleeps
- * 50 ms per pass for the length of such a switch.
+ * Every switch that removes an ftrace ops (to off, rmmod, and insmod, which
+ * releases the ops it resolved symbols under) waits in ftrace for an
+ * RCU-tasks grace period, which khugepaged at scan_sleep_millisecs=0 never
+ * grants (README, Limits): khugepaged sleeps 50 ms per pass for the length
+ * of every switch.
  * Every other reload arms the seal delay first and removes the module while
- * a guarded collapse is asleep inside it.
+ * a guarded collapse of the toggler's own range is asleep inside it; the
+ * collapse must succeed with its bytes intact (rmmod_collapse_in_flight).
  */
 #include "st.h"
 
@@ -23,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -40,6 +43,8 @@ struct st_tg {
 	uint64_t rng;
 	enum st_mode mode;
 	char scan_sleep[32];	/* khugepaged's value, restored after a switch */
+	pid_t khugepaged;
+	unsigned long unloads;
 };
 
 static bool st_write_file(const char *path, const char *text)
@@ -54,7 +59,8 @@ static bool st_write_file(const char *path, const char *text)
 	return n == (ssize_t)strlen(text);
 }
 
-static bool st_read_file(const char *path, char *buf, size_t len)
+/* The whole of a small file, NUL-terminated. */
+static bool st_read_text(const char *path, char *buf, size_t len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n = -1;
@@ -66,15 +72,16 @@ static bool st_read_file(const char *path, char *buf, size_t len)
 	if (n < 0)
 		return false;
 	buf[n] = 0;
-	buf[strcspn(buf, "\n")] = 0;
 	return true;
 }
 
-static unsigned long st_read_ulong(const char *path)
+/* The first line of a file, without its newline. */
+static bool st_read_file(const char *path, char *buf, size_t len)
 {
-	char buf[64];
-
-	return st_read_file(path, buf, sizeof(buf)) ? strtoul(buf, NULL, 10) : 0;
+	if (!st_read_text(path, buf, len))
+		return false;
+	buf[strcspn(buf, "\n")] = 0;
+	return true;
 }
 
 /* Run argv; true if it exited 0. */
@@ -114,29 +121,75 @@ static void st_leave_guard(struct st_tg *tg)
 	atomic_fetch_add(&tg->c->sh->epoch, 1);
 }
 
+/* khugepaged's pid (0 if it is not found). */
+static pid_t st_khugepaged_pid(void)
+{
+	char path[64], comm[32];
+	pid_t pid;
+
+	for (pid = 2; pid < 4096; pid++) {
+		snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+		if (st_read_file(path, comm, sizeof(comm)) && !strcmp(comm, "khugepaged"))
+			return pid;
+	}
+	return 0;
+}
+
+/*
+ * khugepaged in its interruptible sleep between passes ('S'): not inside a
+ * collapse (collapse_file() sleeps only uninterruptibly: page and mmap
+ * locks, allocation, reclaim).
+ */
+static char st_khugepaged_state(pid_t pid)
+{
+	char path[64], buf[256], *p;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (!st_read_file(path, buf, sizeof(buf)))
+		return '?';
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' ? p[2] : '?';
+}
+
 /* Wait for the collapses that may have started before guard: true once
  * they are over. */
 static bool st_drain(struct st_tg *tg)
 {
-	unsigned long seen[ST_MAX_WORKERS], scans;
+	unsigned long seen[ST_MAX_WORKERS];
 	uint64_t deadline = cgu_deadline_ms(ST_DRAIN_MS);
 	unsigned long i;
+	bool idle = false;
 
 	for (i = 0; i < tg->c->o.collapsers; i++)
 		seen[i] = atomic_load(&tg->c->sh->in_call[i]);
-	scans = st_read_ulong(ST_KHUGEPAGED "full_scans");
+	char state = '?';
+
 	for (i = 0; i < tg->c->o.collapsers; i++)
-		while ((seen[i] & 1) && atomic_load(&tg->c->sh->in_call[i]) == seen[i])
-			if (cgu_deadline_passed(deadline) || st_stopping(tg->c))
+		while ((seen[i] & 1) && atomic_load(&tg->c->sh->in_call[i]) == seen[i]) {
+			if (st_stopping(tg->c))
 				return false;
-			else
-				usleep(1000);
-	while (st_read_ulong(ST_KHUGEPAGED "full_scans") <= scans) {
-		if (cgu_deadline_passed(deadline) || st_stopping(tg->c))
-			return false;
-		usleep(5000);
+			if (cgu_deadline_passed(deadline)) {
+				cgu_msg("drain: collapser %lu stayed in one MADV_COLLAPSE", i);
+				return false;
+			}
+			usleep(1000);
+		}
+	/* khugepaged sleeps between passes only with a scan sleep */
+	st_khugepaged_slow(tg, true);
+	while (!(idle = (state = st_khugepaged_state(tg->khugepaged)) == 'S') &&
+	       !cgu_deadline_passed(deadline) && !st_stopping(tg->c))
+		usleep(2000);
+	st_khugepaged_slow(tg, false);
+	if (!idle && !st_stopping(tg->c)) {
+		char path[64], stack[2048];
+
+		snprintf(path, sizeof(path), "/proc/%d/stack", (int)tg->khugepaged);
+		if (!st_read_text(path, stack, sizeof(stack)))
+			stack[0] = 0;
+		cgu_msg("drain: khugepaged (pid %d) never seen asleep (state %c) %s",
+			(int)tg->khugepaged, state, stack);
 	}
-	return true;
+	return idle;
 }
 
 static void st_enter_guard(struct st_tg *tg)
@@ -172,43 +225,101 @@ static unsigned long st_delay_fired(void)
 {
 	char buf[4096], *p;
 
-	if (!st_read_file(ST_DBG "inject", buf, sizeof(buf)))
+	if (!st_read_text(ST_DBG "inject", buf, sizeof(buf)))
 		return 0;
 	p = strstr(buf, "seal_delay_ms");
 	p = p ? strstr(p, "fired=") : NULL;
 	return p ? strtoul(p + 6, NULL, 10) : 0;
 }
 
-/* Arm the seal delay and wait until a guarded collapse sleeps in it. */
-static bool st_hold_a_collapse(struct st_tg *tg)
-{
-	uint64_t deadline = cgu_deadline_ms(5000);
-	unsigned long f0 = st_delay_fired();
+/* A range of the toggler's own, collapsed in a thread while rmmod runs. */
+struct st_held {
+	unsigned char *map;
+	int fd, ret, err;
+	bool started;
+	pthread_t tid;
+};
 
-	if (tg->mode != ST_GUARD || !st_write_file(ST_DBG "inject", "seal_delay_ms 50\n"))
+static void *st_held_thread(void *arg)
+{
+	struct st_held *h = arg;
+
+	h->ret = cgu_collapse(h->map, cgu_pmd_size(), &h->err);
+	return NULL;
+}
+
+/*
+ * Arm the seal delay and collapse a fully written range of the toggler's
+ * own (nobody else maps it: it gets past the scan) until it sleeps in the
+ * delay, inside the module. True once it does.
+ */
+static bool st_hold_a_collapse(struct st_tg *tg, struct st_held *h)
+{
+	uint64_t deadline = cgu_deadline_ms(15000);
+	size_t pmd = cgu_pmd_size(), p;
+	unsigned long f0;
+
+	if (tg->mode != ST_GUARD)
+		st_set_mode(tg, ST_GUARD);
+	h->fd = cgu_memfd("cg_stress.held", pmd);
+	h->map = cgu_map_shared(h->fd, pmd);
+	for (p = 0; p < pmd / CG_PAGE_SIZE; p++)
+		cgu_pattern_fill_page(h->map + p * CG_PAGE_SIZE, 0x4e1d, p);
+	f0 = st_delay_fired();
+	if (!st_write_file(ST_DBG "inject", "seal_delay_ms 50\n")) {
+		st_fail(tg->c, "toggle: cannot arm the seal delay");
 		return false;
-	while (st_delay_fired() <= f0)
-		if (cgu_deadline_passed(deadline))
+	}
+	cgu_thread_start(&h->tid, st_held_thread, h);
+	h->started = true;
+	while (st_delay_fired() <= f0) {
+		if (cgu_deadline_passed(deadline)) {
+			cgu_msg("toggle: the held collapse did not reach the seal delay in 15 s");
 			return false;
-		else
-			usleep(1000);
+		}
+		usleep(1000);
+	}
 	return true;
+}
+
+/* After rmmod: the held collapse ended inside the module, its bytes intact. */
+static bool st_release_held(struct st_tg *tg, struct st_held *h)
+{
+	size_t pmd = cgu_pmd_size(), p;
+	bool intact = true;
+
+	if (h->fd < 0)
+		return false;
+	if (h->started) {
+		pthread_join(h->tid, NULL);
+		for (p = 0; p < pmd / CG_PAGE_SIZE; p++)
+			intact &= cgu_check_page(h->map + p * CG_PAGE_SIZE,
+						 CG_EXPECT_PATTERN, 0x4e1d, p, NULL);
+		if (!intact)
+			st_fail(tg->c, "toggle: the collapse in flight during rmmod changed its range");
+		if (h->ret)
+			cgu_msg("toggle: the held collapse ended with %s", cgu_errno_name(h->err));
+	}
+	munmap(h->map, pmd);
+	close(h->fd);
+	return h->started && intact && !h->ret;
 }
 
 static void st_unload(struct st_tg *tg)
 {
 	char *rmmod[] = { "rmmod", "collapse_guard", NULL };
+	struct st_held h = { .fd = -1 };
 	bool held = false;
 
-	if (st_counter(tg->c, ST_TOGGLE_RELOADS) & 1)
-		held = st_hold_a_collapse(tg);
+	if (!(tg->unloads++ & 1))
+		held = st_hold_a_collapse(tg, &h);
 	if (tg->mode == ST_GUARD)
 		st_leave_guard(tg);
 	st_khugepaged_slow(tg, true);
 	if (!st_write_file(ST_PARAM_MODE, "off\n") || !st_run(rmmod))
 		st_fail(tg->c, "toggle: rmmod failed%s", held ? " with a collapse in flight" : "");
 	st_khugepaged_slow(tg, false);
-	if (held)
+	if (st_release_held(tg, &h) && held)
 		st_count(tg->c, ST_TOGGLE_RMMOD_INFLIGHT, 1);
 	tg->mode = ST_UNLOADED;
 }
@@ -217,7 +328,13 @@ static void st_load(struct st_tg *tg)
 {
 	char *insmod[] = { "insmod", (char *)tg->c->o.module, "mode=guard", NULL };
 
-	if (!st_run(insmod)) {
+	bool loaded;
+
+	/* the load releases an ftrace ops of its own: the same wait */
+	st_khugepaged_slow(tg, true);
+	loaded = st_run(insmod);
+	st_khugepaged_slow(tg, false);
+	if (!loaded) {
 		st_fail(tg->c, "toggle: insmod %s failed", tg->c->o.module);
 		return;
 	}
@@ -257,11 +374,19 @@ void st_toggler(struct st_ctx *c, uint64_t seed)
 	if (!st_read_file(ST_KHUGEPAGED "scan_sleep_millisecs", tg.scan_sleep,
 			  sizeof(tg.scan_sleep)))
 		cgu_setup_fail("cannot read khugepaged scan_sleep_millisecs");
+	/* the toggler controls, it is not a workload: out of the memory
+	 * cgroup, so that reclaim there does not slow its switches */
+	st_write_file("/sys/fs/cgroup/cgroup.procs", "0\n");
+	tg.khugepaged = st_khugepaged_pid();
+	if (!tg.khugepaged)
+		cgu_setup_fail("no khugepaged thread in /proc");
 	tg.mode = st_current_mode();
 	if (tg.mode == ST_GUARD)
 		st_enter_guard(&tg);
 	while (!st_stopping(c)) {
-		usleep(200000 + cgu_rand(&tg.rng) % 1300000);
+		/* guard is the mode under test: it stays longer */
+		usleep(tg.mode == ST_GUARD ? 4000000 + cgu_rand(&tg.rng) % 6000000 :
+					     200000 + cgu_rand(&tg.rng) % 1300000);
 		if (st_stopping(c))
 			break;
 		if (tg.mode == ST_UNLOADED) {

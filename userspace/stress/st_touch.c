@@ -86,7 +86,7 @@ static void st_resolve_missing(struct st_touch *t, unsigned char *page, size_t p
 	cgu_pattern_fill_page(src, st_seed(t->f, t->gen), p);
 	while (ioctl(t->uffd, UFFDIO_COPY, &copy)) {
 		if (errno == EEXIST) {
-			t->copy_eexist++;
+			t->copy_found[p] = true;
 			if (ioctl(t->uffd, UFFDIO_WAKE, &wake))
 				cgu_setup_fail_errno("UFFDIO_WAKE");
 			return;
@@ -137,7 +137,7 @@ void st_touch_run(struct st_ctx *c, struct st_touch *t)
 
 	(void)c;
 	memset(t->events, 0, t->npages * sizeof(*t->events));
-	t->copy_eexist = 0;
+	memset(t->copy_found, 0, t->npages * sizeof(*t->copy_found));
 	t->failed = NULL;
 	cgu_thread_start(&tid, st_toucher_thread, &th);
 	while (!atomic_load(&th.done)) {
