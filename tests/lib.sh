@@ -307,8 +307,10 @@ storm_progressed() {
 # completed N more rounds, failing if it died or stalled.
 wait_storm() {
 	_target=$(($(storm_rounds "$1") + $3))
-	wait_until 120 storm_progressed "$1" "$_target" ||
+	wait_until 120 storm_progressed "$1" "$_target" || {
+		[ ! -f storm.log ] || tail -n 5 storm.log >&2
 		fail "collapse_storm made no progress (rounds $(storm_rounds "$1"), wanted $_target)"
+	}
 	kill -0 "$2" 2>/dev/null || fail "collapse_storm (pid $2) is gone"
 }
 

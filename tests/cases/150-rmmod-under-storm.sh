@@ -8,6 +8,10 @@
 # through the module, each unload waits until the storm made progress
 # without it. The storm verifies every byte of every round; the harness fails
 # the test on any kernel warning.
+#
+# First, 20 s of the storm with the module guarding throughout (--guarded):
+# every round with a MISSING twin refused, its holes intact and raising
+# events, no round without one refused for userfaultfd.
 set -eu
 # shellcheck source=tests/lib.sh
 . /opt/cg/tests/lib.sh
@@ -15,6 +19,13 @@ set -eu
 . "$(dirname "$0")/helpers.sh"
 
 CYCLES=6
+
+thp_quiet
+cg_load mode=guard
+run collapse_storm --threads 2 --seconds 20 --guarded
+assert_gt "$(kv uffd_rounds "$OUT")" 0 "rounds with a MISSING twin"
+assert_gt "$(kv hole_probes "$OUT")" 0 "holes probed through a twin"
+cg_unload
 
 start_storm
 wait_storm storm.status "$storm" 2

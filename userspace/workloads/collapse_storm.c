@@ -9,7 +9,16 @@
  * (zeros in the holes). Every third shmem round with holes also maps the
  * memfd a second time and registers that mapping MISSING with userfaultfd,
  * so the module's refusal path runs too. The collapse may fail (the module
- * may be unloading, or refusing); the contents may never change.
+ * may be unloading, or refusing); the contents may never change. Each
+ * outcome is counted by errno; EINVAL or another unexpected errno fails the
+ * run.
+ *
+ * --guarded: the module guards for the whole run, so every twin round must
+ * be refused (or fail transiently: EAGAIN, ENOMEM), never collapse, and its
+ * holes are probed: each must still be a hole and raise a missing-page event
+ * through the twin (up to 4 per round); a round without a twin is never
+ * refused for userfaultfd (EBUSY). Without it the mode may change under the
+ * storm and the stock kernel's outcomes are not held to the guard's.
  *
  * Output: a summary line of key=value. Exit 0 when every round verified
  * (also when stopped by a signal), 1 on a mismatch, 2 on usage or setup
@@ -36,6 +45,7 @@ static const char usage[] =
 	"  --seconds S    stop after S seconds; 0 = until SIGTERM/SIGINT (default 30)\n"
 	"  --kinds K      which memory to collapse (default both)\n"
 	"  --no-uffd      never register a MISSING userfaultfd twin mapping\n"
+	"  --guarded      the module guards throughout: hold every round to it\n"
 	"  --status FILE  rewrite FILE with \"rounds=N\" about every 100 ms (for\n"
 	"                 tests that wait for progress)\n";
 
@@ -45,7 +55,7 @@ static const char *const kinds_names[] = { "shmem", "anon", "both", NULL };
 struct opts {
 	unsigned long threads, seconds;
 	enum kinds kinds;
-	bool uffd;
+	bool uffd, guarded;
 	const char *status;
 };
 
@@ -53,7 +63,8 @@ struct worker {
 	const struct opts *o;
 	unsigned long id;
 	uint64_t rng;
-	unsigned long rounds, collapsed, failed, uffd_rounds;
+	unsigned long rounds, collapsed, failed, uffd_rounds, probes;
+	unsigned long refused_ebusy, transient;
 };
 
 static atomic_bool stop_requested;
@@ -68,6 +79,7 @@ static struct opts parse_args(int argc, char **argv)
 		{ "seconds", required_argument, NULL, 's' },
 		{ "kinds", required_argument, NULL, 'k' },
 		{ "no-uffd", no_argument, NULL, 'n' },
+		{ "guarded", no_argument, NULL, 'g' },
 		{ "status", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -81,6 +93,7 @@ static struct opts parse_args(int argc, char **argv)
 		case 's': o.seconds = cgu_parse_ulong(optarg, "--seconds", 0, 86400); break;
 		case 'k': o.kinds = cgu_parse_word(optarg, "--kinds", kinds_names); break;
 		case 'n': o.uffd = false; break;
+		case 'g': o.guarded = true; break;
 		case 'S': o.status = optarg; break;
 		case 'h': fputs(usage, stdout); exit(0);
 		default: cgu_usage_fail(usage, "bad option");
@@ -133,6 +146,65 @@ static void report_mismatch(struct worker *w, enum cgu_fill fill, bool shmem,
 	atomic_store(&mismatch_seen, true);
 }
 
+static void round_fail(struct worker *w, const char *what)
+{
+	cgu_msg("FAIL: thread=%lu round=%lu: %s", w->id, w->rounds, what);
+	atomic_store(&mismatch_seen, true);
+}
+
+/* The errno of one collapse: counted, and checked against what may be. */
+static void check_outcome(struct worker *w, int ret, int err, bool twin)
+{
+	if (!ret) {
+		w->collapsed++;
+		if (twin && w->o->guarded)
+			round_fail(w, "collapsed over holes a MISSING userfaultfd maps");
+		return;
+	}
+	w->failed++;
+	if (err == EAGAIN || err == ENOMEM) {
+		w->transient++;
+	} else if (err == EBUSY) {
+		w->refused_ebusy++;
+		if (!twin && w->o->guarded)
+			round_fail(w, "refused (EBUSY) with no userfaultfd registered");
+	} else {
+		char what[64];
+
+		snprintf(what, sizeof(what), "MADV_COLLAPSE failed with %s",
+			 cgu_errno_name(err));
+		round_fail(w, what);
+	}
+}
+
+/* A failed collapse left every hole a hole, and a MISSING event for each. */
+static void probe_holes(struct worker *w, enum cgu_fill fill, int fd, int uffd,
+			unsigned char *twin_addr, size_t npages)
+{
+	static __thread struct cgu_probe res;
+	static __thread unsigned char src[CG_PAGE_SIZE];
+	unsigned int probed = 0;
+	size_t p;
+
+	for (p = cgu_rand(&w->rng) % npages; p < npages && probed < 4; p += 1 + cgu_rand(&w->rng) % 64) {
+		if (cgu_fill_writes(fill, p))
+			continue;
+		if (!cgu_page_is_hole(fd, p)) {
+			round_fail(w, "a hole of a refused range is filled");
+			return;
+		}
+		cgu_pattern_fill_page(src, 0xC0FFEE, p);
+		if (cgu_uffd_probe(uffd, twin_addr + p * CG_PAGE_SIZE, CG_PROBE_MISSING,
+				   src, 0, 5000, &res) || !res.event || !res.event_ok ||
+		    !cgu_check_page(res.data, CG_EXPECT_PATTERN, 0xC0FFEE, p, NULL)) {
+			round_fail(w, "touching a hole through the twin raised no event");
+			return;
+		}
+		probed++;
+	}
+	w->probes += probed;
+}
+
 static void run_round(struct worker *w)
 {
 	enum cgu_fill fill = (enum cgu_fill)(cgu_rand(&w->rng) % 3);	/* full partial single */
@@ -141,7 +213,7 @@ static void run_round(struct worker *w)
 	bool twin = shmem && w->o->uffd && fill != CG_FILL_FULL && w->rounds % 3 == 0;
 	uint64_t seed = cgu_rand(&w->rng) | 1;
 	unsigned char *addr, *twin_addr = NULL;
-	int fd = -1, uffd = -1, err;
+	int fd = -1, uffd = -1, err, ret;
 	struct cgu_mismatch mm;
 	const char *where = "";
 	unsigned int how;
@@ -157,14 +229,14 @@ static void run_round(struct worker *w)
 	if (twin)
 		uffd = register_twin(fd, len, &twin_addr);
 	cgu_madvise(addr, len, MADV_HUGEPAGE, "MADV_HUGEPAGE");
-	if (cgu_collapse(addr, len, &err))
-		w->failed++;
-	else
-		w->collapsed++;
+	ret = cgu_collapse(addr, len, &err);
+	check_outcome(w, ret, err, twin);
 	/* Holes are read with pread only: through the mapping they would fill. */
 	how = shmem ? CG_VERIFY_FILE | CG_VERIFY_MAP_WRITTEN : CG_VERIFY_MAP_ALL;
 	if (!cgu_verify_region(fd, addr, npages, fill, seed, how, &mm, &where))
 		report_mismatch(w, fill, shmem, where, &mm);
+	else if (twin && w->o->guarded)
+		probe_holes(w, fill, fd, uffd, twin_addr, npages);
 	w->uffd_rounds += twin;
 	if (twin) {
 		munmap(twin_addr, len);
@@ -222,6 +294,7 @@ int main(int argc, char **argv)
 	static struct worker workers[64];
 	static pthread_t tids[64];
 	unsigned long i, rounds = 0, collapsed = 0, failed = 0, uffd_rounds = 0;
+	unsigned long ebusy = 0, transient = 0, probes = 0;
 	uint64_t t0 = cgu_now_ns();
 	struct opts o;
 
@@ -243,9 +316,12 @@ int main(int argc, char **argv)
 		collapsed += workers[i].collapsed;
 		failed += workers[i].failed;
 		uffd_rounds += workers[i].uffd_rounds;
+		ebusy += workers[i].refused_ebusy;
+		transient += workers[i].transient;
+		probes += workers[i].probes;
 	}
-	printf("rounds=%lu collapsed=%lu failed=%lu uffd_rounds=%lu seconds_run=%llu stopped_by_signal=%d result=%s\n",
-	       rounds, collapsed, failed, uffd_rounds,
+	printf("rounds=%lu collapsed=%lu failed=%lu refused_ebusy=%lu transient=%lu uffd_rounds=%lu hole_probes=%lu seconds_run=%llu stopped_by_signal=%d result=%s\n",
+	       rounds, collapsed, failed, ebusy, transient, uffd_rounds, probes,
 	       (unsigned long long)((cgu_now_ns() - t0) / 1000000000ULL),
 	       atomic_load(&stop_requested), atomic_load(&mismatch_seen) ? "FAIL" : "ok");
 	return atomic_load(&mismatch_seen) ? CG_EXIT_FAIL : CG_EXIT_OK;

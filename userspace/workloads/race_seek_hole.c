@@ -18,6 +18,15 @@
  *     the observer held a page reference), and at least one is refused;
  *   - after the run every hole is still a hole, touching it through A raises
  *     a missing-page event, and written pages kept their data.
+ * "overlapped" counts the refused collapses during which the observer
+ * completed at least one round: lookups that met the sealed range, or ran
+ * right beside it.
+ *
+ * --late-register registers A only after the loop. With nothing registered,
+ * the guard's early check (a registered range costs nothing to refuse) lets
+ * each collapse through to the sealed section, where the test makes it veto
+ * (debugfs inject uffd_veto): every refusal then sealed and unsealed the
+ * holes under the observer, which a refusal at the early check never does.
  *
  * Output: key=value lines. Exit 0 if everything held, 1 if not, 2 on usage
  * or setup errors.
@@ -38,26 +47,39 @@
 #include <linux/userfaultfd.h>
 
 static const char usage[] =
-	"usage: race_seek_hole [--iterations N] [--holes K] [--seed N]\n"
+	"usage: race_seek_hole [--iterations N] [--holes K] [--seed N] [--late-register]\n"
 	"  --iterations N   MADV_COLLAPSE calls (default 1500)\n"
-	"  --holes K        holes in the 2 MiB memfd (default 8)\n";
+	"  --holes K        holes in the 2 MiB memfd (default 8)\n"
+	"  --late-register  register A with userfaultfd only after the collapses\n";
 
 #define COPY_SEED	0x5EE40000ULL
 
 struct opts {
 	struct cgu_race_opts race;	/* --iterations, --holes, --seed */
+	bool late_register;
 };
 
 struct observer {
 	const struct cgu_twin *t;
 	const bool *hole;
 	atomic_bool stop;
-	unsigned long rounds;
+	atomic_ulong rounds;
 	/* first violation (bad is read by the collapsing thread too) */
 	atomic_bool bad;
 	size_t bad_page;
 	const char *bad_what;
 };
+
+static bool parse_own(int c, const char *arg, void *ctx)
+{
+	struct opts *o = ctx;
+
+	(void)arg;
+	if (c != 'L')
+		return false;
+	o->late_register = true;
+	return true;
+}
 
 static struct opts parse_args(int argc, char **argv)
 {
@@ -65,7 +87,12 @@ static struct opts parse_args(int argc, char **argv)
 		.race = { .iterations = 1500, .holes = 8, .seed = cgu_race_default_seed() },
 	};
 
-	cgu_race_parse(argc, argv, NULL, usage, 256, &o.race, NULL, NULL);
+	static const struct option own[] = {
+		{ "late-register", no_argument, NULL, 'L' },
+		{ NULL, 0, NULL, 0 },
+	};
+
+	cgu_race_parse(argc, argv, own, usage, 256, &o.race, parse_own, &o);
 	return o;
 }
 
@@ -127,7 +154,7 @@ static void *observe_thread(void *arg)
 	size_t i;
 
 	while (!atomic_load(&ob->stop)) {
-		bool full = ob->rounds % 8 == 0;
+		bool full = atomic_load(&ob->rounds) % 8 == 0;
 		struct timespec pause = { 0, (long)(cgu_rand(&rng) % 1000000) };
 
 		for (i = 0; i < ob->t->npages && !atomic_load(&ob->bad); i++) {
@@ -139,7 +166,7 @@ static void *observe_thread(void *arg)
 		}
 		if (full && !atomic_load(&ob->bad))
 			check_mincore(ob, vec);
-		ob->rounds++;
+		atomic_fetch_add(&ob->rounds, 1);
 		nanosleep(&pause, NULL);
 	}
 	return NULL;
@@ -197,10 +224,15 @@ static int check_final(const struct cgu_twin *t, int uffd, const bool *hole, uin
 	return 0;
 }
 
+static int register_a(int uffd, const struct cgu_twin *t)
+{
+	return cgu_uffd_register(uffd, t->a, t->len, UFFDIO_REGISTER_MODE_MISSING);
+}
+
 int main(int argc, char **argv)
 {
 	static bool hole[CG_MAX_RANGE_PAGES];
-	unsigned long i, refused = 0, transient = 0;
+	unsigned long i, refused = 0, transient = 0, overlapped = 0;
 	struct observer ob = { 0 };
 	struct cgu_twin t;
 	struct opts o;
@@ -218,16 +250,19 @@ int main(int argc, char **argv)
 	cgu_twin_fill(&t, hole, o.race.seed);
 	cgu_madvise(t.b, t.len, MADV_HUGEPAGE, "MADV_HUGEPAGE");
 	uffd = cgu_uffd_open(0);
-	if (cgu_uffd_register(uffd, t.a, t.len, UFFDIO_REGISTER_MODE_MISSING))
+	if (!o.late_register && register_a(uffd, &t))
 		cgu_setup_fail_errno("UFFDIO_REGISTER");
 	ob.t = &t;
 	ob.hole = hole;
 	cgu_thread_start(&tid, observe_thread, &ob);
 	cgu_watchdog(600, "the collapse loop");
 	for (i = 0; i < o.race.iterations && !bad && !atomic_load(&ob.bad); i++) {
+		unsigned long before = atomic_load(&ob.rounds), was_refused = refused;
 		int err, ret = cgu_collapse(t.b, t.len, &err);
 
 		bad = check_collapse_result(ret, err, i, &refused, &transient);
+		if (refused != was_refused && atomic_load(&ob.rounds) != before)
+			overlapped++;
 	}
 	atomic_store(&ob.stop, true);
 	pthread_join(tid, NULL);
@@ -240,9 +275,11 @@ int main(int argc, char **argv)
 		cgu_msg("FAIL: no MADV_COLLAPSE was refused (all %lu transient EAGAIN)", transient);
 		bad = 1;
 	}
+	if (o.late_register && register_a(uffd, &t))
+		cgu_setup_fail_errno("UFFDIO_REGISTER");
 	if (!bad)
 		bad = check_final(&t, uffd, hole, o.race.seed);
-	printf("done=%lu refused=%lu transient=%lu observer_rounds=%lu result=%s\n",
-	       i, refused, transient, ob.rounds, bad ? "FAIL" : "ok");
+	printf("done=%lu refused=%lu transient=%lu overlapped=%lu observer_rounds=%lu result=%s\n",
+	       i, refused, transient, overlapped, atomic_load(&ob.rounds), bad ? "FAIL" : "ok");
 	return bad ? CG_EXIT_FAIL : CG_EXIT_OK;
 }
