@@ -72,6 +72,8 @@ struct st_opts {
 	unsigned long missing_files;
 	bool minor, wp, toggle, guarded, expect_guarded;
 	unsigned long reload_every;	/* mode switches per rmmod/insmod */
+	unsigned long guard_dwell_ms;	/* longest stay in guard */
+	unsigned long reloads;		/* stop after this many (0: no) */
 	uint64_t seed;
 	const char *data_dir, *uffd_dir, *module, *after_load, *status;
 };

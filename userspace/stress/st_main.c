@@ -46,6 +46,9 @@ static const char usage[] =
 	"  --module KO       the module to insmod (with --toggle)\n"
 	"  --reload-every N  one rmmod/insmod every N switches (default 4; 0: none)\n"
 	"  --after-load CMD  sh -c CMD after every insmod\n"
+	"  --guard-dwell MS  longest stay in guard between switches (default 10000)\n"
+	"  --reloads N       end once N rmmod/insmod cycles are done (--seconds is\n"
+	"                    then the deadline: fewer fail the run)\n"
 	"  --guarded         the module guards throughout (no --toggle): hold every\n"
 	"                    MISSING cycle to the guard's promise\n"
 	"  --expect-guarded  fail unless some MISSING cycle ran under guard\n"
@@ -71,6 +74,8 @@ static void st_parse(int argc, char **argv, struct st_opts *o)
 		{ "module", required_argument, NULL, 'k' },
 		{ "reload-every", required_argument, NULL, 'R' },
 		{ "after-load", required_argument, NULL, 'A' },
+		{ "guard-dwell", required_argument, NULL, 'w' },
+		{ "reloads", required_argument, NULL, 'n' },
 		{ "guarded", no_argument, NULL, 'G' },
 		{ "expect-guarded", no_argument, NULL, 'g' },
 		{ "data-dir", required_argument, NULL, 'D' },
@@ -84,6 +89,7 @@ static void st_parse(int argc, char **argv, struct st_opts *o)
 	*o = (struct st_opts){ .seconds = 60, .collapsers = 3, .readers = 2,
 			       .data_files = 4, .missing_files = 2, .file_mb = 4,
 			       .minor = true, .wp = true, .reload_every = 4,
+			       .guard_dwell_ms = 10000,
 			       .seed = cgu_race_default_seed() };
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -100,6 +106,8 @@ static void st_parse(int argc, char **argv, struct st_opts *o)
 		case 'k': o->module = optarg; break;
 		case 'R': o->reload_every = cgu_parse_ulong(optarg, "--reload-every", 0, 1000); break;
 		case 'A': o->after_load = optarg; break;
+		case 'w': o->guard_dwell_ms = cgu_parse_ulong(optarg, "--guard-dwell", 500, 600000); break;
+		case 'n': o->reloads = cgu_parse_ulong(optarg, "--reloads", 1, 100000); break;
 		case 'G': o->guarded = true; break;
 		case 'g': o->expect_guarded = true; break;
 		case 'D': o->data_dir = optarg; break;
@@ -117,6 +125,8 @@ static void st_parse(int argc, char **argv, struct st_opts *o)
 		cgu_usage_fail(usage, "--toggle with reloads needs --module");
 	if (o->readers && !o->data_files)
 		cgu_usage_fail(usage, "readers need data files (--readers 0)");
+	if (o->reloads && (!o->toggle || !o->reload_every))
+		cgu_usage_fail(usage, "--reloads needs --toggle and reloads");
 	if (o->toggle && o->guarded)
 		cgu_usage_fail(usage, "--guarded and --toggle exclude each other");
 	if (o->data_files + o->missing_files + o->minor + o->wp == 0)
@@ -200,7 +210,8 @@ static void st_run_for(struct st_ctx *c)
 	int status;
 	pid_t pid;
 
-	while (!cgu_deadline_passed(end)) {
+	while (!cgu_deadline_passed(end) &&
+	       (!c->o.reloads || st_counter(c, ST_TOGGLE_RELOADS) < c->o.reloads)) {
 		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
 			st_reap(c, pid, status, false);
 		st_status_write(c);
@@ -228,6 +239,9 @@ int main(int argc, char **argv)
 	st_run_for(&c);
 	st_files_verify(&c);
 	st_files_release(&c);
+	if (c.o.reloads && st_counter(&c, ST_TOGGLE_RELOADS) < c.o.reloads)
+		st_fail(&c, "only %lu of %lu reloads in %lu s", st_counter(&c, ST_TOGGLE_RELOADS),
+			c.o.reloads, c.o.seconds);
 	if (c.o.expect_guarded && !st_counter(&c, ST_MISSING_GUARDED))
 		st_fail(&c, "no MISSING cycle ran under guard from start to end");
 	st_status_write(&c);

@@ -355,6 +355,14 @@ static enum st_mode st_next_mode(struct st_tg *tg)
 	return m;
 }
 
+/* Between 40% and all of --guard-dwell. */
+static useconds_t st_guard_dwell_us(struct st_tg *tg)
+{
+	unsigned long max = tg->c->o.guard_dwell_ms * 1000;
+
+	return (useconds_t)(max * 2 / 5 + cgu_rand(&tg->rng) % (max * 3 / 5 + 1));
+}
+
 static enum st_mode st_current_mode(void)
 {
 	char buf[128];
@@ -385,7 +393,7 @@ void st_toggler(struct st_ctx *c, uint64_t seed)
 		st_enter_guard(&tg);
 	while (!st_stopping(c)) {
 		/* guard is the mode under test: it stays longer */
-		usleep(tg.mode == ST_GUARD ? 4000000 + cgu_rand(&tg.rng) % 6000000 :
+		usleep(tg.mode == ST_GUARD ? st_guard_dwell_us(&tg) :
 					     200000 + cgu_rand(&tg.rng) % 1300000);
 		if (st_stopping(c))
 			break;
