@@ -119,8 +119,11 @@ stress_memcg_empty() {
 
 # stress_check NAME: leaks and the log, then the table.
 stress_check() {
+	# stop recording; what trace_pipe has not consumed yet is in trace
+	echo 0 >"$CG_TRACE/tracing_on"
 	kill "$STRESS_PIPE" 2>/dev/null
 	wait "$STRESS_PIPE" 2>/dev/null || true
+	grep guard_veto "$CG_TRACE/trace" >>vetoes.log || true
 	_wrong=$(grep -c 'guard_veto' vetoes.log) || true
 	wait_until 20 stress_memcg_empty || true
 	dmesg >klog.txt

@@ -16,8 +16,7 @@ trap stress_teardown EXIT
 stress_setup
 cg_load mode=guard
 stress_run everything --seconds "${CG_STRESS_DURATION:-600}" --toggle \
-	--module "$CG_KO" --reload-every 2 --expect-guarded \
-	--status "$PWD/status"
+	--module "$CG_KO" --reload-every 2 --expect-guarded
 stress_check everything
 assert_eq "$STRESS_RC" 0 "cg_stress exit status"
 assert_gt "$(stress_value everything rmmod_insmod)" 0 "reloads during the run"

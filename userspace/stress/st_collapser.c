@@ -23,7 +23,10 @@ static void st_count_outcome(struct st_ctx *c, int ret, int err)
 	case EAGAIN: k = ST_COLLAPSE_EAGAIN; break;
 	case ENOMEM: k = ST_COLLAPSE_ENOMEM; break;
 	case EBUSY: k = ST_COLLAPSE_EBUSY; break;
-	default: k = ST_COLLAPSE_OTHER; break;
+	default:
+		k = ST_COLLAPSE_OTHER;
+		st_fail(c, "MADV_COLLAPSE failed with %s", cgu_errno_name(err));
+		break;
 	}
 	st_count(c, k, 1);
 }

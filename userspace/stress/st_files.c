@@ -132,6 +132,21 @@ void st_files_verify(struct st_ctx *c)
 	}
 }
 
+/* Truncate to 0; a collapse khugepaged began before the workers stopped
+ * may still hold blocks for a moment: up to 10 s for st_blocks to reach 0. */
+static bool st_truncate_empty(const struct st_file *f, struct stat *st)
+{
+	uint64_t deadline = cgu_deadline_ms(10000);
+
+	for (;;) {
+		if (ftruncate(f->fd, 0) || fstat(f->fd, st))
+			return false;
+		if (!st->st_blocks || cgu_deadline_passed(deadline))
+			return true;
+		usleep(20000);
+	}
+}
+
 /*
  * Truncate every file to 0 and require st_blocks 0: a page the collapse path
  * leaked in the page cache, or an accounting (shmem alloced/nrpages) left
@@ -145,7 +160,7 @@ void st_files_release(struct st_ctx *c)
 		struct st_file *f = &c->files[i];
 		struct stat st;
 
-		if (ftruncate(f->fd, 0) || fstat(f->fd, &st))
+		if (!st_truncate_empty(f, &st))
 			cgu_setup_fail_errno("truncate file %llu", (unsigned long long)f->id);
 		printf("file %llu blocks_after_truncate=%lld\n",
 		       (unsigned long long)f->id, (long long)st.st_blocks);

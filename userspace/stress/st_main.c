@@ -54,8 +54,10 @@ static const char usage[] =
 	"  --expect-guarded  fail unless some MISSING cycle ran under guard\n"
 	"  --status FILE     progress, rewritten every second\n";
 
-static pid_t st_pids[ST_MAX_WORKERS + ST_MAX_FILES + 1];
-static const char *st_pid_names[ST_MAX_WORKERS + ST_MAX_FILES + 1];
+/* a worker per file, collapsers, readers (at most 8), the toggler */
+#define ST_MAX_PIDS	(ST_MAX_FILES + ST_MAX_WORKERS + 8 + 1)
+static pid_t st_pids[ST_MAX_PIDS];
+static const char *st_pid_names[ST_MAX_PIDS];
 static size_t st_npids;
 
 static void st_parse(int argc, char **argv, struct st_opts *o)
@@ -203,6 +205,34 @@ static void st_reap(struct st_ctx *c, pid_t pid, int status, bool stopping)
 	}
 }
 
+/* Reap every worker; past the deadline, kill what is left (a failure: a
+ * worker left behind would hold the caller's output pipe open). */
+static void st_reap_all(struct st_ctx *c, uint64_t deadline)
+{
+	bool killed = false;
+	int status;
+	size_t i;
+	pid_t pid;
+
+	for (;;) {
+		pid = waitpid(-1, &status, WNOHANG);
+		if (pid > 0) {
+			st_reap(c, pid, status, true);
+			continue;
+		}
+		if (pid < 0)
+			return;
+		if (!killed && cgu_deadline_passed(deadline)) {
+			st_fail(c, "workers did not stop within 600 s: killed");
+			for (i = 0; i < st_npids; i++)
+				if (st_pids[i])
+					kill(st_pids[i], SIGKILL);
+			killed = true;
+		}
+		usleep(10000);
+	}
+}
+
 /* Run for the duration, reaping a worker that ends early (a failure). */
 static void st_run_for(struct st_ctx *c)
 {
@@ -218,10 +248,7 @@ static void st_run_for(struct st_ctx *c)
 		sleep(1);
 	}
 	atomic_store(&c->sh->stop, true);
-	cgu_watchdog(600, "workers did not stop within 600 s");
-	while ((pid = waitpid(-1, &status, 0)) > 0)
-		st_reap(c, pid, status, true);
-	cgu_watchdog(0, NULL);
+	st_reap_all(c, cgu_deadline_ms(600000));
 }
 
 int main(int argc, char **argv)

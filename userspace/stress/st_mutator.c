@@ -6,6 +6,7 @@
  */
 #include "st.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <linux/falloc.h>
 #include <string.h>
@@ -76,6 +77,9 @@ static void st_mut_allocate(struct st_mut *m, size_t first, size_t n)
 	if (!fallocate(m->f->fd, 0, (off_t)(first * CG_PAGE_SIZE),
 		       (off_t)(n * CG_PAGE_SIZE)))
 		st_count(m->c, ST_MUT_FALLOCATE, 1);
+	else if (errno != ENOSPC && errno != ENOMEM)
+		st_fail(m->c, "fallocate of file %llu: %s", (unsigned long long)m->f->id,
+			cgu_errno_name(errno));
 }
 
 /* Shrink to a random page in the second half, extend back: the tail is a
@@ -98,6 +102,9 @@ static void st_mut_pageout(struct st_mut *m, size_t first, size_t n)
 {
 	if (!madvise(m->map + first * CG_PAGE_SIZE, n * CG_PAGE_SIZE, MADV_PAGEOUT))
 		st_count(m->c, ST_MUT_PAGEOUT, 1);
+	else if (errno != ENOMEM && errno != EAGAIN)
+		st_fail(m->c, "MADV_PAGEOUT of file %llu: %s", (unsigned long long)m->f->id,
+			cgu_errno_name(errno));
 }
 
 static void st_mut_step(struct st_mut *m)

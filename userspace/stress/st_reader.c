@@ -171,5 +171,8 @@ void st_reader(struct st_ctx *c, uint64_t seed)
 		} else {
 			st_fork_read(&r);
 		}
+		/* a short sleep: a task that never sleeps holds up every
+		 * RCU-tasks grace period, hence every mode switch and reload */
+		usleep(cgu_rand(&r.rng) % 300);
 	}
 }

@@ -16,11 +16,14 @@
  * grants (README, Limits): khugepaged sleeps 50 ms per pass for the length
  * of every switch.
  * Every other reload arms the seal delay first and removes the module while
- * a guarded collapse of the toggler's own range is asleep inside it; the
- * collapse must succeed with its bytes intact (rmmod_collapse_in_flight).
+ * a guarded collapse of the toggler's own range is asleep inside it (its
+ * kernel stack shows the delay); the collapse must succeed with its bytes
+ * intact; rmmod_collapse_in_flight counts those that returned after rmmod
+ * began.
  */
 #include "st.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -220,44 +223,55 @@ static void st_set_mode(struct st_tg *tg, enum st_mode to)
 		st_enter_guard(tg);
 }
 
-/* fired= of the seal delay injection point (debugfs inject). */
-static unsigned long st_delay_fired(void)
-{
-	char buf[4096], *p;
-
-	if (!st_read_text(ST_DBG "inject", buf, sizeof(buf)))
-		return 0;
-	p = strstr(buf, "seal_delay_ms");
-	p = p ? strstr(p, "fired=") : NULL;
-	return p ? strtoul(p + 6, NULL, 10) : 0;
-}
-
 /* A range of the toggler's own, collapsed in a thread while rmmod runs. */
 struct st_held {
 	unsigned char *map;
 	int fd, ret, err;
 	bool started;
+	_Atomic pid_t ktid;		/* the thread's id, for its kernel stack */
+	_Atomic uint64_t returned_ns;	/* when MADV_COLLAPSE returned */
 	pthread_t tid;
 };
+
+/* 10 s (the most): longer than the switch to off takes under the load (its
+ * RCU-tasks grace period), so the collapse is still asleep at rmmod. */
+#define ST_HOLD_DELAY	"seal_delay_ms 10000\n"
 
 static void *st_held_thread(void *arg)
 {
 	struct st_held *h = arg;
 
+	atomic_store(&h->ktid, gettid());
 	h->ret = cgu_collapse(h->map, cgu_pmd_size(), &h->err);
+	atomic_store(&h->returned_ns, cgu_now_ns());
 	return NULL;
 }
 
 /*
+ * The held thread's kernel stack shows it asleep in the module's own code:
+ * its innermost frame is in collapse_guard (the delay's msleep() is not
+ * shown; a wait on a page lock or an allocation would be a kernel frame).
+ */
+static bool st_held_in_delay(const struct st_held *h)
+{
+	char path[64], stack[4096];
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stack", (int)atomic_load(&h->ktid));
+	if (!atomic_load(&h->ktid) || !st_read_text(path, stack, sizeof(stack)))
+		return false;
+	stack[strcspn(stack, "\n")] = 0;
+	return strstr(stack, "[collapse_guard]") != NULL;
+}
+
+/*
  * Arm the seal delay and collapse a fully written range of the toggler's
- * own (nobody else maps it: it gets past the scan) until it sleeps in the
- * delay, inside the module. True once it does.
+ * own (nobody else maps it: it gets past the scan) until its kernel stack
+ * shows it asleep in the delay, inside the module. True once it does.
  */
 static bool st_hold_a_collapse(struct st_tg *tg, struct st_held *h)
 {
 	uint64_t deadline = cgu_deadline_ms(15000);
 	size_t pmd = cgu_pmd_size(), p;
-	unsigned long f0;
 
 	if (tg->mode != ST_GUARD)
 		st_set_mode(tg, ST_GUARD);
@@ -265,16 +279,23 @@ static bool st_hold_a_collapse(struct st_tg *tg, struct st_held *h)
 	h->map = cgu_map_shared(h->fd, pmd);
 	for (p = 0; p < pmd / CG_PAGE_SIZE; p++)
 		cgu_pattern_fill_page(h->map + p * CG_PAGE_SIZE, 0x4e1d, p);
-	f0 = st_delay_fired();
-	if (!st_write_file(ST_DBG "inject", "seal_delay_ms 50\n")) {
+	if (!st_write_file(ST_DBG "inject", ST_HOLD_DELAY)) {
 		st_fail(tg->c, "toggle: cannot arm the seal delay");
 		return false;
 	}
 	cgu_thread_start(&h->tid, st_held_thread, h);
 	h->started = true;
-	while (st_delay_fired() <= f0) {
-		if (cgu_deadline_passed(deadline)) {
-			cgu_msg("toggle: the held collapse did not reach the seal delay in 15 s");
+	while (!st_held_in_delay(h)) {
+		if (cgu_deadline_passed(deadline) || atomic_load(&h->returned_ns)) {
+			char path[64], stack[1024] = "";
+
+			snprintf(path, sizeof(path), "/proc/self/task/%d/stack",
+				 (int)atomic_load(&h->ktid));
+			st_read_text(path, stack, sizeof(stack));
+			cgu_msg("toggle: the held collapse was not seen in the seal delay (%s); its stack: %s",
+				atomic_load(&h->returned_ns) ?
+				(h->ret ? cgu_errno_name(h->err) : "it collapsed") : "still running",
+				stack);
 			return false;
 		}
 		usleep(1000);
@@ -282,8 +303,11 @@ static bool st_hold_a_collapse(struct st_tg *tg, struct st_held *h)
 	return true;
 }
 
-/* After rmmod: the held collapse ended inside the module, its bytes intact. */
-static bool st_release_held(struct st_tg *tg, struct st_held *h)
+/*
+ * After rmmod: the held collapse succeeded with its bytes intact. It was in
+ * flight at rmmod when it returned after rmmod began.
+ */
+static bool st_release_held(struct st_tg *tg, struct st_held *h, uint64_t rmmod_ns)
 {
 	size_t pmd = cgu_pmd_size(), p;
 	bool intact = true;
@@ -297,12 +321,13 @@ static bool st_release_held(struct st_tg *tg, struct st_held *h)
 						 CG_EXPECT_PATTERN, 0x4e1d, p, NULL);
 		if (!intact)
 			st_fail(tg->c, "toggle: the collapse in flight during rmmod changed its range");
-		if (h->ret)
-			cgu_msg("toggle: the held collapse ended with %s", cgu_errno_name(h->err));
+		if (h->ret && h->err != ENOMEM)
+			st_fail(tg->c, "toggle: the collapse in flight during rmmod failed with %s",
+				cgu_errno_name(h->err));
 	}
 	munmap(h->map, pmd);
 	close(h->fd);
-	return h->started && intact && !h->ret;
+	return h->started && intact && !h->ret && atomic_load(&h->returned_ns) > rmmod_ns;
 }
 
 static void st_unload(struct st_tg *tg)
@@ -310,16 +335,20 @@ static void st_unload(struct st_tg *tg)
 	char *rmmod[] = { "rmmod", "collapse_guard", NULL };
 	struct st_held h = { .fd = -1 };
 	bool held = false;
+	uint64_t rmmod_ns;
 
 	if (!(tg->unloads++ & 1))
 		held = st_hold_a_collapse(tg, &h);
 	if (tg->mode == ST_GUARD)
 		st_leave_guard(tg);
 	st_khugepaged_slow(tg, true);
-	if (!st_write_file(ST_PARAM_MODE, "off\n") || !st_run(rmmod))
+	if (!st_write_file(ST_PARAM_MODE, "off\n"))
+		st_fail(tg->c, "toggle: cannot switch off before rmmod");
+	rmmod_ns = cgu_now_ns();
+	if (!st_run(rmmod))
 		st_fail(tg->c, "toggle: rmmod failed%s", held ? " with a collapse in flight" : "");
 	st_khugepaged_slow(tg, false);
-	if (st_release_held(tg, &h) && held)
+	if (st_release_held(tg, &h, rmmod_ns) && held)
 		st_count(tg->c, ST_TOGGLE_RMMOD_INFLIGHT, 1);
 	tg->mode = ST_UNLOADED;
 }

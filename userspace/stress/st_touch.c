@@ -15,10 +15,12 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#define ST_TOUCH_DEADLINE_MS	120000
+/* no touch completed and no event for this long: a fault nobody reported */
+#define ST_TOUCH_STALL_MS	120000
 
 struct st_toucher {
 	struct st_touch *t;
+	_Atomic size_t touched;
 	_Atomic bool done;
 };
 
@@ -67,6 +69,7 @@ static void *st_toucher_thread(void *arg)
 
 		st_touch_page(t, p);
 		t->events_at_touch[p] = st_events_of(t, p) - before;
+		atomic_fetch_add(&th->touched, 1);
 	}
 	free(order);
 	atomic_store(&th->done, true);
@@ -75,7 +78,8 @@ static void *st_toucher_thread(void *arg)
 
 /* MISSING: install the pattern; EEXIST means the page appeared behind the
  * handler's back (then wake the waiter). ENOMEM/EAGAIN: retry. */
-static void st_resolve_missing(struct st_touch *t, unsigned char *page, size_t p)
+static void st_resolve_missing(struct st_touch *t, unsigned char *page, size_t p,
+			       bool late)
 {
 	unsigned char src[CG_PAGE_SIZE];
 	struct uffdio_copy copy = {
@@ -86,7 +90,9 @@ static void st_resolve_missing(struct st_touch *t, unsigned char *page, size_t p
 	cgu_pattern_fill_page(src, st_seed(t->f, t->gen), p);
 	while (ioctl(t->uffd, UFFDIO_COPY, &copy)) {
 		if (errno == EEXIST) {
-			t->copy_found[p] = true;
+			/* a late duplicate finds the page it installed */
+			if (!late)
+				t->copy_found[p] = true;
 			if (ioctl(t->uffd, UFFDIO_WAKE, &wake))
 				cgu_setup_fail_errno("UFFDIO_WAKE");
 			return;
@@ -98,7 +104,7 @@ static void st_resolve_missing(struct st_touch *t, unsigned char *page, size_t p
 	}
 }
 
-static void st_resolve(struct st_touch *t, const struct uffd_msg *msg)
+static void st_resolve(struct st_touch *t, const struct uffd_msg *msg, bool late)
 {
 	uintptr_t addr = (uintptr_t)msg->arg.pagefault.address & ~(CG_PAGE_SIZE - 1);
 	size_t p = (addr - (uintptr_t)t->map) / CG_PAGE_SIZE;
@@ -111,7 +117,7 @@ static void st_resolve(struct st_touch *t, const struct uffd_msg *msg)
 	__atomic_add_fetch(&t->events[p], 1, __ATOMIC_SEQ_CST);
 	switch (t->kind) {
 	case CG_PROBE_MISSING:
-		st_resolve_missing(t, page, p);
+		st_resolve_missing(t, page, p, late);
 		break;
 	case CG_PROBE_MINOR:
 		while ((ret = cgu_uffd_continue(t->uffd, page, CG_PAGE_SIZE)) &&
@@ -131,7 +137,8 @@ static void st_resolve(struct st_touch *t, const struct uffd_msg *msg)
 void st_touch_run(struct st_ctx *c, struct st_touch *t)
 {
 	struct st_toucher th = { .t = t };
-	uint64_t deadline = cgu_deadline_ms(ST_TOUCH_DEADLINE_MS);
+	uint64_t deadline = cgu_deadline_ms(ST_TOUCH_STALL_MS);
+	size_t touched = 0;
 	struct uffd_msg msg;
 	pthread_t tid;
 
@@ -141,8 +148,14 @@ void st_touch_run(struct st_ctx *c, struct st_touch *t)
 	t->failed = NULL;
 	cgu_thread_start(&tid, st_toucher_thread, &th);
 	while (!atomic_load(&th.done)) {
-		if (cgu_uffd_wait_msg(t->uffd, 50, &msg))
-			st_resolve(t, &msg);
+		if (cgu_uffd_wait_msg(t->uffd, 50, &msg)) {
+			st_resolve(t, &msg, false);
+			deadline = cgu_deadline_ms(ST_TOUCH_STALL_MS);
+		}
+		if (atomic_load(&th.touched) != touched) {
+			touched = atomic_load(&th.touched);
+			deadline = cgu_deadline_ms(ST_TOUCH_STALL_MS);
+		}
 		if (cgu_deadline_passed(deadline)) {
 			/* the thread is stuck in a fault nobody reported */
 			t->failed = "a touch never completed (fault without event?)";
@@ -152,5 +165,5 @@ void st_touch_run(struct st_ctx *c, struct st_touch *t)
 	pthread_join(tid, NULL);
 	/* late duplicates (a fault raced with its resolution) */
 	while (cgu_uffd_wait_msg(t->uffd, 0, &msg))
-		st_resolve(t, &msg);
+		st_resolve(t, &msg, true);
 }
