@@ -5,8 +5,9 @@
  *
  * Leaving guard: guarded = false and a new epoch, before the switch. Entering
  * it: switch, then wait until every MADV_COLLAPSE in flight at the switch has
- * returned and khugepaged has been seen asleep between two passes (so no
- * stock collapse that began before is still running), then guarded = true. The MISSING workers
+ * returned and khugepaged has been seen asleep between two passes or inside
+ * the guarded collapse (so no stock collapse that began before is still
+ * running), then guarded = true. The MISSING workers
  * hold the guard to its promise only in cycles that saw guarded and one
  * epoch throughout.
  *
@@ -139,19 +140,29 @@ static pid_t st_khugepaged_pid(void)
 }
 
 /*
- * khugepaged in its interruptible sleep between passes ('S'): not inside a
- * collapse (collapse_file() sleeps only uninterruptibly: page and mmap
- * locks, allocation, reclaim).
+ * khugepaged cannot be inside a stock collapse_file() that began before the
+ * switch: it is in its interruptible sleep between passes ('S';
+ * collapse_file() sleeps only uninterruptibly: page and mmap locks,
+ * allocation, reclaim), or its kernel stack shows it inside the guarded
+ * collapse (a thread is in one collapse at a time; on a busy machine,
+ * swap-in inside the guard can keep it from sleeping for minutes).
  */
-static char st_khugepaged_state(pid_t pid)
+static bool st_khugepaged_clear(pid_t pid, char *state)
 {
-	char path[64], buf[256], *p;
+	char path[64], buf[4096], *p;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (!st_read_file(path, buf, sizeof(buf)))
-		return '?';
-	p = strrchr(buf, ')');
-	return p && p[1] == ' ' ? p[2] : '?';
+	*state = '?';
+	if (st_read_text(path, buf, sizeof(buf))) {
+		p = strrchr(buf, ')');
+		if (p && p[1] == ' ')
+			*state = p[2];
+	}
+	if (*state == 'S')
+		return true;
+	snprintf(path, sizeof(path), "/proc/%d/stack", (int)pid);
+	return st_read_text(path, buf, sizeof(buf)) &&
+	       strstr(buf, "cg_guarded_collapse_file");
 }
 
 /* Wait for the collapses that may have started before guard: true once
@@ -179,7 +190,7 @@ static bool st_drain(struct st_tg *tg)
 		}
 	/* khugepaged sleeps between passes only with a scan sleep */
 	st_khugepaged_slow(tg, true);
-	while (!(idle = (state = st_khugepaged_state(tg->khugepaged)) == 'S') &&
+	while (!(idle = st_khugepaged_clear(tg->khugepaged, &state)) &&
 	       !cgu_deadline_passed(deadline) && !st_stopping(tg->c))
 		usleep(2000);
 	st_khugepaged_slow(tg, false);
@@ -300,6 +311,9 @@ static bool st_hold_a_collapse(struct st_tg *tg, struct st_held *h)
 		}
 		usleep(1000);
 	}
+	/* the held collapse sleeps on; later ones must not pile up behind it */
+	if (!st_write_file(ST_DBG "inject", "seal_delay_ms 0\n"))
+		st_fail(tg->c, "toggle: cannot disarm the seal delay");
 	return true;
 }
 
