@@ -26,6 +26,7 @@
 #   CG_SMP, CG_MEM   vCPUs (2) and MiB of RAM (2048)
 #   CG_STRESS_DURATION seconds of the long stress runs (make stress
 #                    DURATION=; tests with "# timeout: duration+N")
+#   CG_STRESS_MEMHIGH memory.high of cg_stress's cgroup (tests/everything.sh)
 #   CG_TIMEOUT_SCALE integer factor applied to every test's timeout (default
 #                    1; slow debug kernels)
 #   CG_BOOT_TIMEOUT  wall-clock seconds for the whole boot (default: the sum
@@ -225,6 +226,7 @@ kernel_cmdline() {
 	local cmdline="console=ttyS0 panic=-1 nokaslr transparent_hugepage=madvise"
 	cmdline+=" cg.suite=$SUITE cg.krelease=$KRELEASE cg.timeout_scale=$SCALE"
 	[ -z "${CG_STRESS_DURATION:-}" ] || cmdline+=" cg.duration=$CG_STRESS_DURATION"
+	[ -z "${CG_STRESS_MEMHIGH:-}" ] || cmdline+=" cg.memhigh=$CG_STRESS_MEMHIGH"
 	if [ -n "${CG_TESTS:-}" ] && [ "$SUITE" != demo ]; then
 		cmdline+=" cg.tests=$(printf '%s' "$CG_TESTS" | base64 -w 0)"
 	fi
