@@ -25,6 +25,7 @@
 #include "st.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,18 +126,25 @@ static void st_leave_guard(struct st_tg *tg)
 	atomic_fetch_add(&tg->c->sh->epoch, 1);
 }
 
-/* khugepaged's pid (0 if it is not found). */
+/* khugepaged's pid (0 if it is not found). Any pid: the thread is created
+ * again, with a new pid, whenever THP is switched from never back on. */
 static pid_t st_khugepaged_pid(void)
 {
-	char path[64], comm[32];
-	pid_t pid;
+	char path[300], comm[32];
+	DIR *proc = opendir("/proc");
+	struct dirent *d;
+	pid_t found = 0;
 
-	for (pid = 2; pid < 4096; pid++) {
-		snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	while (proc && !found && (d = readdir(proc))) {
+		if (d->d_name[0] < '1' || d->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", d->d_name);
 		if (st_read_file(path, comm, sizeof(comm)) && !strcmp(comm, "khugepaged"))
-			return pid;
+			found = (pid_t)atoi(d->d_name);
 	}
-	return 0;
+	if (proc)
+		closedir(proc);
+	return found;
 }
 
 /*
