@@ -214,17 +214,15 @@ static void st_enter_guard(struct st_tg *tg)
 static void st_set_mode(struct st_tg *tg, enum st_mode to)
 {
 	char line[32];
-	bool slow = true;	/* any switch may replace the ftrace ops */
 
 	if (tg->mode == ST_GUARD)
 		st_leave_guard(tg);
-	if (slow)
-		st_khugepaged_slow(tg, true);
+	/* any switch may replace the ftrace ops: RCU-tasks (see the top) */
+	st_khugepaged_slow(tg, true);
 	snprintf(line, sizeof(line), "%s\n", st_mode_names[to]);
 	if (!st_write_file(ST_DBG "mode", line))
 		st_fail(tg->c, "toggle: cannot switch to %s", st_mode_names[to]);
-	if (slow)
-		st_khugepaged_slow(tg, false);
+	st_khugepaged_slow(tg, false);
 	tg->mode = to;
 	st_count(tg->c, ST_TOGGLE_SWITCHES, 1);
 	if (to == ST_GUARD)

@@ -20,6 +20,7 @@
  */
 #include "st.h"
 
+#include <assert.h>
 #include <fcntl.h>
 #include <linux/falloc.h>
 #include <linux/userfaultfd.h>
@@ -126,6 +127,22 @@ static void st_uw_unmap(struct st_uw *w)
 	munmap(w->t.map, w->f->npages * CG_PAGE_SIZE);
 	w->t.map = NULL;
 }
+
+/* The end of a MINOR or WP cycle: unmap, publish the pages (all written
+ * ones hold this cycle's generation), count. cycles is ST_MINOR_CYCLES or
+ * ST_WP_CYCLES; expected, received and lost follow it in the enum. */
+static void st_uw_finish(struct st_uw *w, enum st_counter cycles,
+			 unsigned long expected, unsigned long received)
+{
+	st_uw_unmap(w);
+	st_uw_end_all(w, w->written);
+	st_count(w->c, cycles, 1);
+	st_count(w->c, cycles + 1, expected);
+	st_count(w->c, cycles + 2, received);
+	st_count(w->c, cycles + 3, expected - received);
+}
+static_assert(ST_MINOR_LOST == ST_MINOR_CYCLES + 3 && ST_WP_LOST == ST_WP_CYCLES + 3,
+	      "st_uw_finish() counts four counters in a row");
 
 /* ---- MISSING ---- */
 
@@ -281,12 +298,7 @@ static void st_minor_cycle(struct st_uw *w)
 		st_check_image(w->c, w->f, p, w->written[p] ? w->gen : 0,
 			       w->t.images[p], "minor touch");
 	}
-	st_uw_unmap(w);
-	st_uw_end_all(w, w->written);
-	st_count(w->c, ST_MINOR_CYCLES, 1);
-	st_count(w->c, ST_MINOR_EXPECTED, expected);
-	st_count(w->c, ST_MINOR_RECEIVED, received);
-	st_count(w->c, ST_MINOR_LOST, expected - received);
+	st_uw_finish(w, ST_MINOR_CYCLES, expected, received);
 }
 
 void st_minor_worker(struct st_ctx *c, struct st_file *f, uint64_t seed)
@@ -330,12 +342,7 @@ static void st_wp_cycle(struct st_uw *w)
 			cgu_setup_fail_errno("pread file %llu", (unsigned long long)w->f->id);
 		st_check_image(w->c, w->f, p, w->gen, img, "wp write");
 	}
-	st_uw_unmap(w);
-	st_uw_end_all(w, w->written);
-	st_count(w->c, ST_WP_CYCLES, 1);
-	st_count(w->c, ST_WP_EXPECTED, n);
-	st_count(w->c, ST_WP_RECEIVED, received);
-	st_count(w->c, ST_WP_LOST, n - received);
+	st_uw_finish(w, ST_WP_CYCLES, n, received);
 }
 
 void st_wp_worker(struct st_ctx *c, struct st_file *f, uint64_t seed)
