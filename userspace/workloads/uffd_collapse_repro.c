@@ -211,7 +211,6 @@ static struct setup build(const struct opts *o)
 
 	cgu_twin_create(&s.t, "uffd_collapse_repro");
 	fill_all_but_hole(&s, o->hole);
-	cgu_madvise(s.t.b, s.t.len, MADV_HUGEPAGE, "MADV_HUGEPAGE on B");
 	s.uffd = cgu_uffd_open(uffd_features(o->mode));
 	if (cgu_uffd_register(s.uffd, s.t.a, s.t.len, register_mode(o->mode)))
 		cgu_setup_fail_errno("UFFDIO_REGISTER %s on A", mode_names[o->mode]);
@@ -219,6 +218,14 @@ static struct setup build(const struct opts *o)
 		write_protect_a(&s, o->hole);
 	else if (o->mode == MODE_MISSING)
 		fault_in_a(&s, o->hole);
+	/*
+	 * MADV_HUGEPAGE last: from here on khugepaged may collapse B. Before
+	 * the registration, a collapse would be one that promised no event, and
+	 * the hole it filled would be reported lost (or "not guarded") wrongly:
+	 * khugepaged at scan_sleep 0 did that once, its scan of this mm already
+	 * under way (mm registered by an earlier mapping).
+	 */
+	cgu_madvise(s.t.b, s.t.len, MADV_HUGEPAGE, "MADV_HUGEPAGE on B");
 	s.rss_a = cgu_smaps_kb(s.t.a, "Rss");
 	s.rss_b = cgu_smaps_kb(s.t.b, "Rss");
 	return s;
