@@ -36,6 +36,14 @@ enum st_counter {
 };
 extern const char *const st_counter_names[];
 
+/* ---- the toggler's steps, for the stall watchdog (st_watchdog.c) ---- */
+enum st_step {
+	ST_STEP_START, ST_STEP_DWELL, ST_STEP_SWITCH, ST_STEP_DRAIN_COLLAPSERS,
+	ST_STEP_DRAIN_KHUGEPAGED, ST_STEP_HOLD, ST_STEP_SWITCH_OFF, ST_STEP_RMMOD,
+	ST_STEP_JOIN_HELD, ST_STEP_INSMOD, ST_STEP_AFTER_LOAD, ST_STEP_DONE,
+	ST_STEP_COUNT
+};
+
 enum st_file_kind { ST_DATA, ST_MISSING, ST_MINOR, ST_WP };
 
 struct st_page {
@@ -64,6 +72,9 @@ struct st_shared {
 	_Atomic unsigned long epoch;
 	/* per collapser: odd while inside MADV_COLLAPSE */
 	_Atomic unsigned long in_call[ST_MAX_WORKERS];
+	/* the toggler's current step, and how many steps it has begun */
+	_Atomic unsigned int toggle_step;
+	_Atomic unsigned long toggle_steps;
 	struct st_page pages[];
 };
 
@@ -71,9 +82,11 @@ struct st_opts {
 	unsigned long seconds, collapsers, readers, data_files, file_mb;
 	unsigned long missing_files;
 	bool minor, wp, toggle, guarded, expect_guarded;
+	bool sysrq;			/* the stall report dumps kernel stacks */
 	unsigned long reload_every;	/* mode switches per rmmod/insmod */
 	unsigned long guard_dwell_ms;	/* longest stay in guard */
 	unsigned long reloads;		/* stop after this many (0: no) */
+	unsigned long stall_s;		/* the toggler's longest step */
 	uint64_t seed;
 	const char *data_dir, *uffd_dir, *module, *after_load, *status;
 };
@@ -146,6 +159,25 @@ struct st_touch {
 	const char *failed;		/* set when a fault was never resolved */
 };
 void st_touch_run(struct st_ctx *c, struct st_touch *t);
+
+/* st_proc.c: small files. st_read_text() reads all of one (NUL-terminated),
+ * st_read_file() its first line without the newline; st_task_state() is the
+ * state letter in a /proc stat file ('?' if unreadable). */
+bool st_write_file(const char *path, const char *text);
+bool st_read_text(const char *path, char *buf, size_t len);
+bool st_read_file(const char *path, char *buf, size_t len);
+char st_task_state(const char *stat_path);
+
+/* st_watchdog.c: the toggler marks each step it begins; the main process
+ * checks every second that the steps go on (see the file's top). */
+void st_toggle_step(struct st_ctx *c, enum st_step step);
+struct st_watchdog {
+	unsigned long steps;	/* toggle_steps when last seen moving */
+	uint64_t moved_ms;	/* when */
+};
+/* True once the toggler has stayed in one step for --stall-seconds: the
+ * evidence is then reported and a failure recorded. */
+bool st_watchdog_stalled(struct st_ctx *c, struct st_watchdog *w);
 
 /* st_report.c */
 void st_report(const struct st_ctx *c, FILE *out);

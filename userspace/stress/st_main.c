@@ -52,6 +52,9 @@ static const char usage[] =
 	"  --guarded         the module guards throughout (no --toggle): hold every\n"
 	"                    MISSING cycle to the guard's promise\n"
 	"  --expect-guarded  fail unless some MISSING cycle ran under guard\n"
+	"  --stall-seconds N a toggler in one step this long fails the run, with\n"
+	"                    a report of the blocked tasks (default 300)\n"
+	"  --no-sysrq        that report without sysrq w and l (kernel stacks)\n"
 	"  --status FILE     progress, rewritten every second\n";
 
 /* a worker per file, collapsers, readers (at most 8), the toggler */
@@ -83,6 +86,8 @@ static void st_parse(int argc, char **argv, struct st_opts *o)
 		{ "data-dir", required_argument, NULL, 'D' },
 		{ "uffd-dir", required_argument, NULL, 'U' },
 		{ "status", required_argument, NULL, 'T' },
+		{ "stall-seconds", required_argument, NULL, 'L' },
+		{ "no-sysrq", no_argument, NULL, 'Q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -91,7 +96,7 @@ static void st_parse(int argc, char **argv, struct st_opts *o)
 	*o = (struct st_opts){ .seconds = 60, .collapsers = 3, .readers = 2,
 			       .data_files = 4, .missing_files = 2, .file_mb = 4,
 			       .minor = true, .wp = true, .reload_every = 4,
-			       .guard_dwell_ms = 10000,
+			       .guard_dwell_ms = 10000, .stall_s = 300, .sysrq = true,
 			       .seed = cgu_race_default_seed() };
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -115,6 +120,8 @@ static void st_parse(int argc, char **argv, struct st_opts *o)
 		case 'D': o->data_dir = optarg; break;
 		case 'U': o->uffd_dir = optarg; break;
 		case 'T': o->status = optarg; break;
+		case 'L': o->stall_s = cgu_parse_ulong(optarg, "--stall-seconds", 5, 86400); break;
+		case 'Q': o->sysrq = false; break;
 		case 'h': fputs(usage, stdout); exit(0);
 		default: cgu_usage_fail(usage, "unknown option");
 		}
@@ -205,11 +212,14 @@ static void st_reap(struct st_ctx *c, pid_t pid, int status, bool stopping)
 	}
 }
 
-/* Reap every worker; past the deadline, kill what is left (a failure: a
- * worker left behind would hold the caller's output pipe open). */
-static void st_reap_all(struct st_ctx *c, uint64_t deadline)
+/*
+ * Reap every worker; after wait_s, kill what is left (a failure: a worker
+ * left behind would hold the caller's output pipe open). False if one is
+ * still there 30 s after SIGKILL (asleep in the kernel, uninterruptibly).
+ */
+static bool st_reap_all(struct st_ctx *c, unsigned long wait_s)
 {
-	bool killed = false;
+	uint64_t deadline = cgu_deadline_ms(wait_s * 1000), killed = 0;
 	int status;
 	size_t i;
 	pid_t pid;
@@ -221,22 +231,30 @@ static void st_reap_all(struct st_ctx *c, uint64_t deadline)
 			continue;
 		}
 		if (pid < 0)
-			return;
+			return true;
 		if (!killed && cgu_deadline_passed(deadline)) {
-			st_fail(c, "workers did not stop within 600 s: killed");
+			st_fail(c, "workers did not stop within %lu s: killed", wait_s);
 			for (i = 0; i < st_npids; i++)
 				if (st_pids[i])
 					kill(st_pids[i], SIGKILL);
-			killed = true;
+			killed = cgu_deadline_ms(30000);
+		} else if (killed && cgu_deadline_passed(killed)) {
+			st_fail(c, "workers still there 30 s after SIGKILL: left behind");
+			return false;
 		}
 		usleep(10000);
 	}
 }
 
-/* Run for the duration, reaping a worker that ends early (a failure). */
-static void st_run_for(struct st_ctx *c)
+/*
+ * Run for the duration, reaping a worker that ends early (a failure); a
+ * stalled toggler ends the run early (st_watchdog.c). False if workers
+ * were left behind.
+ */
+static bool st_run_for(struct st_ctx *c)
 {
 	uint64_t end = cgu_deadline_ms(c->o.seconds * 1000);
+	struct st_watchdog wd = { 0 };
 	int status;
 	pid_t pid;
 
@@ -245,10 +263,15 @@ static void st_run_for(struct st_ctx *c)
 		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
 			st_reap(c, pid, status, false);
 		st_status_write(c);
+		if (st_watchdog_stalled(c, &wd)) {
+			/* it will not stop either: do not wait long */
+			atomic_store(&c->sh->stop, true);
+			return st_reap_all(c, 60);
+		}
 		sleep(1);
 	}
 	atomic_store(&c->sh->stop, true);
-	st_reap_all(c, cgu_deadline_ms(600000));
+	return st_reap_all(c, 600);
 }
 
 int main(int argc, char **argv)
@@ -263,9 +286,10 @@ int main(int argc, char **argv)
 	st_files_create(&c);
 	atomic_store(&c.sh->guarded, c.o.guarded);
 	st_spawn_all(&c);
-	st_run_for(&c);
-	st_files_verify(&c);
-	st_files_release(&c);
+	if (st_run_for(&c)) {
+		st_files_verify(&c);
+		st_files_release(&c);
+	}
 	if (c.o.reloads && st_counter(&c, ST_TOGGLE_RELOADS) < c.o.reloads)
 		st_fail(&c, "only %lu of %lu reloads in %lu s", st_counter(&c, ST_TOGGLE_RELOADS),
 			c.o.reloads, c.o.seconds);

@@ -52,43 +52,6 @@ struct st_tg {
 	unsigned long unloads;
 };
 
-static bool st_write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n = -1;
-
-	if (fd >= 0) {
-		n = write(fd, text, strlen(text));
-		close(fd);
-	}
-	return n == (ssize_t)strlen(text);
-}
-
-/* The whole of a small file, NUL-terminated. */
-static bool st_read_text(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = -1;
-
-	if (fd >= 0) {
-		n = read(fd, buf, len - 1);
-		close(fd);
-	}
-	if (n < 0)
-		return false;
-	buf[n] = 0;
-	return true;
-}
-
-/* The first line of a file, without its newline. */
-static bool st_read_file(const char *path, char *buf, size_t len)
-{
-	if (!st_read_text(path, buf, len))
-		return false;
-	buf[strcspn(buf, "\n")] = 0;
-	return true;
-}
-
 /* Run argv; true if it exited 0. */
 static bool st_run(char *const argv[])
 {
@@ -109,6 +72,7 @@ static void st_after_load(struct st_tg *tg)
 {
 	char *argv[] = { "sh", "-c", (char *)tg->c->o.after_load, NULL };
 
+	st_toggle_step(tg->c, ST_STEP_AFTER_LOAD);
 	if (tg->c->o.after_load && !st_run(argv))
 		st_fail(tg->c, "toggle: --after-load command failed");
 }
@@ -156,15 +120,10 @@ static pid_t st_khugepaged_pid(void)
  */
 static bool st_khugepaged_clear(pid_t pid, char *state)
 {
-	char path[64], buf[512], *p;
+	char path[64];
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	*state = '?';
-	if (st_read_text(path, buf, sizeof(buf))) {
-		p = strrchr(buf, ')');
-		if (p && p[1] == ' ')
-			*state = p[2];
-	}
+	*state = st_task_state(path);
 	return *state == 'S';
 }
 
@@ -177,6 +136,7 @@ static bool st_drain(struct st_tg *tg)
 	unsigned long i;
 	bool idle = false;
 
+	st_toggle_step(tg->c, ST_STEP_DRAIN_COLLAPSERS);
 	for (i = 0; i < tg->c->o.collapsers; i++)
 		seen[i] = atomic_load(&tg->c->sh->in_call[i]);
 	char state = '?';
@@ -192,6 +152,7 @@ static bool st_drain(struct st_tg *tg)
 			usleep(1000);
 		}
 	/* khugepaged sleeps between passes only with a scan sleep */
+	st_toggle_step(tg->c, ST_STEP_DRAIN_KHUGEPAGED);
 	st_khugepaged_slow(tg, true);
 	while (!(idle = st_khugepaged_clear(tg->khugepaged, &state)) &&
 	       !cgu_deadline_passed(deadline) && !st_stopping(tg->c))
@@ -218,6 +179,7 @@ static void st_set_mode(struct st_tg *tg, enum st_mode to)
 	if (tg->mode == ST_GUARD)
 		st_leave_guard(tg);
 	/* any switch may replace the ftrace ops: RCU-tasks (see the top) */
+	st_toggle_step(tg->c, ST_STEP_SWITCH);
 	st_khugepaged_slow(tg, true);
 	snprintf(line, sizeof(line), "%s\n", st_mode_names[to]);
 	if (!st_write_file(ST_DBG "mode", line))
@@ -280,6 +242,7 @@ static bool st_hold_a_collapse(struct st_tg *tg, struct st_held *h)
 
 	if (tg->mode != ST_GUARD)
 		st_set_mode(tg, ST_GUARD);
+	st_toggle_step(tg->c, ST_STEP_HOLD);
 	h->fd = cgu_memfd("cg_stress.held", pmd);
 	h->map = cgu_map_shared(h->fd, pmd);
 	for (p = 0; p < pmd / CG_PAGE_SIZE; p++)
@@ -317,6 +280,7 @@ static bool st_release_held(struct st_tg *tg, struct st_held *h, uint64_t rmmod_
 	if (h->fd < 0)
 		return false;
 	if (h->started) {
+		st_toggle_step(tg->c, ST_STEP_JOIN_HELD);
 		pthread_join(h->tid, NULL);
 		for (p = 0; p < pmd / CG_PAGE_SIZE; p++)
 			intact &= cgu_check_page(h->map + p * CG_PAGE_SIZE,
@@ -343,10 +307,12 @@ static void st_unload(struct st_tg *tg)
 		held = st_hold_a_collapse(tg, &h);
 	if (tg->mode == ST_GUARD)
 		st_leave_guard(tg);
+	st_toggle_step(tg->c, ST_STEP_SWITCH_OFF);
 	st_khugepaged_slow(tg, true);
 	if (!st_write_file(ST_PARAM_MODE, "off\n"))
 		st_fail(tg->c, "toggle: cannot switch off before rmmod");
 	rmmod_ns = cgu_now_ns();
+	st_toggle_step(tg->c, ST_STEP_RMMOD);
 	if (!st_run(rmmod))
 		st_fail(tg->c, "toggle: rmmod failed%s", held ? " with a collapse in flight" : "");
 	st_khugepaged_slow(tg, false);
@@ -362,6 +328,7 @@ static void st_load(struct st_tg *tg)
 	bool loaded;
 
 	/* the load releases an ftrace ops of its own: the same wait */
+	st_toggle_step(tg->c, ST_STEP_INSMOD);
 	st_khugepaged_slow(tg, true);
 	loaded = st_run(insmod);
 	st_khugepaged_slow(tg, false);
@@ -424,6 +391,7 @@ void st_toggler(struct st_ctx *c, uint64_t seed)
 		st_enter_guard(&tg);
 	while (!st_stopping(c)) {
 		/* guard is the mode under test: it stays longer */
+		st_toggle_step(c, ST_STEP_DWELL);
 		usleep(tg.mode == ST_GUARD ? st_guard_dwell_us(&tg) :
 					     200000 + cgu_rand(&tg.rng) % 1300000);
 		if (st_stopping(c))
@@ -442,4 +410,5 @@ void st_toggler(struct st_ctx *c, uint64_t seed)
 		st_load(&tg);
 	else if (tg.mode != ST_GUARD)
 		st_set_mode(&tg, ST_GUARD);
+	st_toggle_step(c, ST_STEP_DONE);
 }
