@@ -27,6 +27,7 @@
 #   CG_STRESS_DURATION seconds of the long stress runs (make stress
 #                    DURATION=; tests with "# timeout: duration+N")
 #   CG_STRESS_MEMHIGH memory.high of cg_stress's cgroup (tests/everything.sh)
+#   CG_STRESS_RELOADS reloads of tests/stress/101-reloads.sh (default 200)
 #   CG_TIMEOUT_SCALE integer factor applied to every test's timeout (default
 #                    1; slow debug kernels)
 #   CG_BOOT_TIMEOUT  wall-clock seconds for the whole boot (default: the sum
@@ -227,6 +228,7 @@ kernel_cmdline() {
 	cmdline+=" cg.suite=$SUITE cg.krelease=$KRELEASE cg.timeout_scale=$SCALE"
 	[ -z "${CG_STRESS_DURATION:-}" ] || cmdline+=" cg.duration=$CG_STRESS_DURATION"
 	[ -z "${CG_STRESS_MEMHIGH:-}" ] || cmdline+=" cg.memhigh=$CG_STRESS_MEMHIGH"
+	[ -z "${CG_STRESS_RELOADS:-}" ] || cmdline+=" cg.reloads=$CG_STRESS_RELOADS"
 	if [ -n "${CG_TESTS:-}" ] && [ "$SUITE" != demo ]; then
 		cmdline+=" cg.tests=$(printf '%s' "$CG_TESTS" | base64 -w 0)"
 	fi
