@@ -167,6 +167,9 @@ bool st_write_file(const char *path, const char *text);
 bool st_read_text(const char *path, char *buf, size_t len);
 bool st_read_file(const char *path, char *buf, size_t len);
 char st_task_state(const char *stat_path);
+/* fn(id, arg) for every numeric entry of dir (/proc, /proc/N/task) until
+ * it returns true; true if it did. */
+bool st_for_each_id(const char *dir, bool (*fn)(int id, void *arg), void *arg);
 
 /* st_watchdog.c: the toggler marks each step it begins; the main process
  * checks every second that the steps go on (see the file's top). */

@@ -5,7 +5,9 @@
  */
 #include "st.h"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -53,4 +55,18 @@ char st_task_state(const char *stat_path)
 	/* after the comm, which may hold spaces and parentheses */
 	p = strrchr(buf, ')');
 	return p && p[1] == ' ' && p[2] ? p[2] : '?';
+}
+
+bool st_for_each_id(const char *dir, bool (*fn)(int id, void *arg), void *arg)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	bool stopped = false;
+
+	while (d && !stopped && (e = readdir(d)))
+		if (e->d_name[0] >= '1' && e->d_name[0] <= '9')
+			stopped = fn(atoi(e->d_name), arg);
+	if (d)
+		closedir(d);
+	return stopped;
 }

@@ -25,7 +25,6 @@
 #include "st.h"
 
 #include <errno.h>
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,22 +91,22 @@ static void st_leave_guard(struct st_tg *tg)
 
 /* khugepaged's pid (0 if it is not found). Any pid: the thread is created
  * again, with a new pid, whenever THP is switched from never back on. */
+static bool st_is_khugepaged(int pid, void *found)
+{
+	char path[64], comm[32];
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	if (!st_read_file(path, comm, sizeof(comm)) || strcmp(comm, "khugepaged"))
+		return false;
+	*(pid_t *)found = (pid_t)pid;
+	return true;
+}
+
 static pid_t st_khugepaged_pid(void)
 {
-	char path[300], comm[32];
-	DIR *proc = opendir("/proc");
-	struct dirent *d;
 	pid_t found = 0;
 
-	while (proc && !found && (d = readdir(proc))) {
-		if (d->d_name[0] < '1' || d->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/comm", d->d_name);
-		if (st_read_file(path, comm, sizeof(comm)) && !strcmp(comm, "khugepaged"))
-			found = (pid_t)atoi(d->d_name);
-	}
-	if (proc)
-		closedir(proc);
+	st_for_each_id("/proc", st_is_khugepaged, &found);
 	return found;
 }
 

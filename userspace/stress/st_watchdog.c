@@ -17,12 +17,10 @@
 #include "st.h"
 
 #include <assert.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -87,43 +85,35 @@ static bool st_stall_watched(const char *comm)
 	return false;
 }
 
-/* One task, if it is in uninterruptible sleep or one of the helpers. */
-static void st_stall_task(int pid, int tid)
+/* One task of the process *pid, if it is in uninterruptible sleep or one
+ * of the helpers. */
+static bool st_stall_task(int tid, void *pid)
 {
 	char path[80], comm[64] = "?", wchan[128] = "?";
+	int p = *(int *)pid;
 	char state;
 
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", pid, tid);
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", p, tid);
 	state = st_task_state(path);
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/comm", pid, tid);
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/comm", p, tid);
 	st_read_file(path, comm, sizeof(comm));
 	if (state == '?' || (state != 'D' && !st_stall_watched(comm)))
-		return;
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/wchan", pid, tid);
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/wchan", p, tid);
 	st_read_file(path, wchan, sizeof(wchan));
-	st_stall_say("stall: task %d/%d (%s) state %c wchan %s", pid, tid, comm,
+	st_stall_say("stall: task %d/%d (%s) state %c wchan %s", p, tid, comm,
 		     state, wchan);
+	return false;
 }
 
-static void st_stall_tasks(void)
+static bool st_stall_process(int pid, void *unused)
 {
-	char path[300];
-	struct dirent *d, *t;
-	DIR *proc = opendir("/proc"), *tasks;
+	char dir[64];
 
-	while (proc && (d = readdir(proc))) {
-		if (d->d_name[0] < '1' || d->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/task", d->d_name);
-		tasks = opendir(path);
-		while (tasks && (t = readdir(tasks)))
-			if (t->d_name[0] >= '1' && t->d_name[0] <= '9')
-				st_stall_task(atoi(d->d_name), atoi(t->d_name));
-		if (tasks)
-			closedir(tasks);
-	}
-	if (proc)
-		closedir(proc);
+	(void)unused;
+	snprintf(dir, sizeof(dir), "/proc/%d/task", pid);
+	st_for_each_id(dir, st_stall_task, &pid);
+	return false;
 }
 
 static void st_sysrq(char key)
@@ -143,7 +133,7 @@ static void st_stall_report(struct st_ctx *c, unsigned int step, uint64_t ms)
 		     step < ST_STEP_COUNT ? st_step_names[step] : "?",
 		     (unsigned long long)(ms / 1000), st_counter(c, ST_TOGGLE_RELOADS),
 		     st_counter(c, ST_TOGGLE_SWITCHES));
-	st_stall_tasks();
+	st_for_each_id("/proc", st_stall_process, NULL);
 	if (c->o.sysrq) {
 		st_sysrq('w');
 		st_sysrq('l');
