@@ -44,6 +44,7 @@ struct cg_collapse {
 	int nr_none;
 	int nr_sealed;
 	bool sealed;
+	bool committed;		/* the huge page is in the page cache */
 	u64 irqsoff_ns;
 };
 
@@ -85,6 +86,7 @@ int cg_collapse_file(struct mm_struct *mm, unsigned long addr,
 		     struct collapse_control *cc);
 
 /* module/observe.c: mode observe's wrapper around the stock collapse_file() */
+void cg_observe_init(void);
 int cg_observed_collapse_file(struct mm_struct *mm, unsigned long addr,
 			      struct file *file, pgoff_t start,
 			      struct collapse_control *cc);

@@ -27,7 +27,9 @@ enum cg_counter {
 	CG_GUARD_ROLLBACKS,	/* collapses undone after the huge page was allocated */
 	CG_GUARD_NOT_SHMEM,	/* refused: the file is not shmem */
 	CG_GUARD_UNALIGNED,	/* refused: the start index is not PMD aligned */
-	/* observe: stock collapses that filled holes a MISSING uffd maps */
+	/* observe: stock collapses that put a huge page in the page cache */
+	CG_STOCK_COMMITTED,
+	/* observe: ... of which filled holes a MISSING uffd maps */
 	CG_UFFD_EXPOSED,
 	CG_UFFD_EXPOSED_HOLES,	/* ... the holes they filled */
 	CG_COUNTER_COUNT

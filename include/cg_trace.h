@@ -12,7 +12,9 @@
  *   uffd_exposed    mode observe: the stock collapse_file() filled holes of
  *                   a range that a MISSING-mode userfaultfd maps, so the
  *                   missing-page events of those holes are lost
- *   stock_collapse  mode observe: every stock collapse_file(), timed
+ *   stock_collapse  mode observe: every stock collapse_file(), timed, and
+ *                   whether it put a huge page in the page cache (its
+ *                   result does not say: see module/observe.c)
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM collapse_guard
@@ -27,11 +29,11 @@
 TRACE_EVENT(guard_collapse,
 
 	TP_PROTO(const struct inode *inode, pgoff_t start, int present,
-		 int holes, int result, const char *reason, u64 duration_ns,
-		 u64 irqsoff_ns),
+		 int holes, int result, const char *reason, bool committed,
+		 u64 duration_ns, u64 irqsoff_ns),
 
-	TP_ARGS(inode, start, present, holes, result, reason, duration_ns,
-		irqsoff_ns),
+	TP_ARGS(inode, start, present, holes, result, reason, committed,
+		duration_ns, irqsoff_ns),
 
 	TP_STRUCT__entry(
 		__field(dev_t, dev)
@@ -41,6 +43,7 @@ TRACE_EVENT(guard_collapse,
 		__field(int, holes)
 		__field(int, result)
 		__string(reason, reason)
+		__field(bool, committed)
 		__field(u64, duration_ns)
 		__field(u64, irqsoff_ns)
 	),
@@ -53,15 +56,16 @@ TRACE_EVENT(guard_collapse,
 		__entry->holes = holes;
 		__entry->result = result;
 		__assign_str(reason, reason);
+		__entry->committed = committed;
 		__entry->duration_ns = duration_ns;
 		__entry->irqsoff_ns = irqsoff_ns;
 	),
 
-	TP_printk("dev=%d:%d ino=%lu start=%lu present=%d holes=%d result=%d reason=%s duration_ns=%llu irqsoff_ns=%llu",
+	TP_printk("dev=%d:%d ino=%lu start=%lu present=%d holes=%d result=%d reason=%s committed=%d duration_ns=%llu irqsoff_ns=%llu",
 		  MAJOR(__entry->dev), MINOR(__entry->dev), __entry->ino,
 		  __entry->start, __entry->present, __entry->holes,
-		  __entry->result, __get_str(reason), __entry->duration_ns,
-		  __entry->irqsoff_ns)
+		  __entry->result, __get_str(reason), __entry->committed,
+		  __entry->duration_ns, __entry->irqsoff_ns)
 );
 
 TRACE_EVENT(guard_veto,
@@ -127,9 +131,9 @@ TRACE_EVENT(uffd_exposed,
 TRACE_EVENT(stock_collapse,
 
 	TP_PROTO(const struct inode *inode, pgoff_t start, int holes,
-		 int result, u64 duration_ns),
+		 int result, bool committed, u64 duration_ns),
 
-	TP_ARGS(inode, start, holes, result, duration_ns),
+	TP_ARGS(inode, start, holes, result, committed, duration_ns),
 
 	TP_STRUCT__entry(
 		__field(dev_t, dev)
@@ -137,6 +141,7 @@ TRACE_EVENT(stock_collapse,
 		__field(pgoff_t, start)
 		__field(int, holes)
 		__field(int, result)
+		__field(bool, committed)
 		__field(u64, duration_ns)
 	),
 
@@ -146,13 +151,14 @@ TRACE_EVENT(stock_collapse,
 		__entry->start = start;
 		__entry->holes = holes;
 		__entry->result = result;
+		__entry->committed = committed;
 		__entry->duration_ns = duration_ns;
 	),
 
-	TP_printk("dev=%d:%d ino=%lu start=%lu holes=%d result=%d duration_ns=%llu",
+	TP_printk("dev=%d:%d ino=%lu start=%lu holes=%d result=%d committed=%d duration_ns=%llu",
 		  MAJOR(__entry->dev), MINOR(__entry->dev), __entry->ino,
 		  __entry->start, __entry->holes, __entry->result,
-		  __entry->duration_ns)
+		  __entry->committed, __entry->duration_ns)
 );
 
 #endif /* _CG_TRACE_H */

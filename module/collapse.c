@@ -119,6 +119,7 @@ static int cg_commit(struct cg_collapse *c)
 {
 	int result;
 
+	c->committed = true;	/* stored by cg_seal_and_store() */
 	lru_cache_add(c->hpage);
 	result = cg_retract_page_tables(c);
 	unlock_page(c->hpage);
@@ -233,8 +234,8 @@ static void cg_report(const struct cg_collapse *c, struct file *file,
 
 	cg_hist_record(CG_HIST_GUARD, duration_ns);
 	trace_guard_collapse(inode, c->start, c->nr_present, c->nr_none,
-			     caller_result, cg_result_name(result), duration_ns,
-			     c->irqsoff_ns);
+			     caller_result, cg_result_name(result), c->committed,
+			     duration_ns, c->irqsoff_ns);
 	if (cg_guard_reason(result))
 		trace_guard_veto(inode, c->start, c->nr_none,
 				 cg_result_name(result),

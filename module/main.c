@@ -29,6 +29,7 @@
 #include <linux/module.h>
 #include "cg_anon_lock.h"
 #include "cg_btf.h"
+#include "cg_collapse.h"
 #include "cg_debugfs.h"
 #include "cg_hooks.h"
 #include "cg_ksyms.h"
@@ -62,6 +63,7 @@ static int __init cg_init(void)
 {
 	int ret;
 
+	cg_observe_init();
 	ret = cg_hooks_hold_ftrace();
 	if (ret)
 		return ret;

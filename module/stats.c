@@ -31,6 +31,7 @@ static const char *const cg_counter_names[] = {
 	[CG_GUARD_ROLLBACKS]	= "guard_rollbacks",
 	[CG_GUARD_NOT_SHMEM]	= "guard_refused_not_shmem",
 	[CG_GUARD_UNALIGNED]	= "guard_refused_unaligned",
+	[CG_STOCK_COMMITTED]	= "stock_committed",
 	[CG_UFFD_EXPOSED]	= "uffd_exposed",
 	[CG_UFFD_EXPOSED_HOLES]	= "uffd_exposed_holes",
 };

@@ -30,7 +30,8 @@ expected_names() {
 	for _n in guard_calls guard_succeeded guard_uffd_vetoed \
 		guard_uffd_vetoed_early guard_page_filled guard_holes_sealed \
 		guard_store_failed guard_rollbacks guard_refused_not_shmem \
-		guard_refused_unaligned uffd_exposed uffd_exposed_holes probe_missed; do
+		guard_refused_unaligned stock_committed uffd_exposed \
+		uffd_exposed_holes probe_missed; do
 		echo "$_n"
 	done
 }

@@ -9,7 +9,9 @@
 # (the Rss of both mappings is unchanged, nothing sealed or rolled back), the
 # hole stays, touching it through the registered mapping raises the event
 # and the reader sees the UFFDIO_COPY data (--expect guarded), and
-# guard_uffd_vetoed and guard_uffd_vetoed_early count each refusal.
+# guard_uffd_vetoed and guard_uffd_vetoed_early count each refusal. With B
+# registered WP too (--wp-b), stock 6.1 still fills the hole but says EINVAL;
+# the guard refuses it the same way.
 set -eu
 # shellcheck source=tests/lib.sh
 . /opt/cg/tests/lib.sh
@@ -33,6 +35,12 @@ for hole in 7 0 511 256; do
 		guard_uffd_vetoed=1 guard_uffd_vetoed_early=1 guard_succeeded=0 \
 		guard_holes_sealed=0 guard_rollbacks=0
 done
+cg_stats_save s
+run uffd_collapse_repro --wp-b --expect guarded
+expect_deltas s guard_uffd_vetoed_early=1 guard_succeeded=0
+
+cg_set_mode off
+run uffd_collapse_repro --wp-b --expect lost
 
 # The same kernel, back to stock behaviour: the bug is there again.
 cg_set_mode off

@@ -7,7 +7,9 @@
 # and uffd_exposed / uffd_exposed_holes count it, and an uffd_exposed event
 # names the memfd (device, inode), the range, and the process that collapsed
 # (the reproducer through MADV_COLLAPSE, khugepaged through khugepaged); a
-# stock_collapse event times it. A MINOR registration promises no event: the
+# stock_collapse event times it. A collapse that committed counts whatever
+# 6.1 returned for it (B registered WP: SCAN_PTE_UFFD_WP, MADV_COLLAPSE
+# EINVAL; khugepaged without B's mmap lock: SCAN_PTE_MAPPED_HUGEPAGE). A MINOR registration promises no event: the
 # collapse is not an exposure. Mode guard: the same collapse is a veto
 # (guard_veto reason=uffd_missing stage=early, and a guard_collapse event
 # with the reason), the MINOR one a guarded collapse that sealed one hole.
@@ -49,17 +51,33 @@ cg_stats_save s
 run uffd_collapse_repro --hole 7 --expect lost
 dev=$(kv dev "$OUT")
 ino=$(kv ino "$OUT")
-expect_deltas s uffd_exposed=1 uffd_exposed_holes=1 file_calls=1 file_succeed=1 \
-	guard_calls=0
+expect_deltas s uffd_exposed=1 uffd_exposed_holes=1 stock_committed=1 file_calls=1 \
+	file_succeed=1 guard_calls=0
 expect_one_event uffd_exposed "dev=$dev" "ino=$ino" start=0 holes=1
 [ "$(field pid "$EV")" -gt 0 ] || fail "uffd_exposed: no pid"
 case $(field comm "$EV") in
 uffd_collapse_r*) ;;
 *) fail "uffd_exposed: comm=$(field comm "$EV"), expected the reproducer" ;;
 esac
-expect_one_event stock_collapse "dev=$dev" "ino=$ino" start=0 holes=1 result=1
+expect_one_event stock_collapse "dev=$dev" "ino=$ino" start=0 holes=1 result=1 \
+	committed=1
 [ "$(field duration_ns "$EV")" -gt 0 ] || fail "stock_collapse: duration_ns 0"
 expect_no_event guard_collapse
+trace_stop
+
+# -- observe, committed but not mapped huge: still an exposure -----------
+# B registered WP: 6.1 fills the hole, then cannot retract B's page table and
+# returns SCAN_PTE_UFFD_WP (MADV_COLLAPSE: EINVAL). The huge page is in the
+# page cache all the same: the detector must not judge by the return value.
+trace_start
+cg_stats_save s
+run uffd_collapse_repro --wp-b --hole 11 --expect lost
+ino=$(kv ino "$OUT")
+expect_deltas s uffd_exposed=1 uffd_exposed_holes=1 stock_committed=1 \
+	file_calls=1 file_succeed=0 file_pte_uffd_wp=1
+expect_one_event uffd_exposed "ino=$ino" start=0 holes=1
+expect_one_event stock_collapse "ino=$ino" start=0 holes=1 committed=1 \
+	result=9 # SCAN_PTE_UFFD_WP
 trace_stop
 
 # -- observe, khugepaged: lost, and detected as khugepaged's --------------
@@ -70,8 +88,15 @@ cg_stats_save s
 run uffd_collapse_repro --via khugepaged --timeout 120 --hole 300 --expect lost
 dev=$(kv dev "$OUT")
 ino=$(kv ino "$OUT")
-expect_deltas s uffd_exposed=1 uffd_exposed_holes=1
+expect_deltas s uffd_exposed=1 uffd_exposed_holes=1 stock_committed=1
 expect_one_event uffd_exposed "dev=$dev" "ino=$ino" start=0 holes=1 comm=khugepaged
+trace_stop
+trace_start
+cg_stats_save s
+run uffd_collapse_repro --via khugepaged --wp-b --timeout 120 --hole 301 --expect lost
+ino=$(kv ino "$OUT")
+expect_deltas s uffd_exposed=1 uffd_exposed_holes=1 stock_committed=1 file_succeed=0
+expect_one_event uffd_exposed "ino=$ino" start=0 holes=1 comm=khugepaged
 trace_stop
 khugepaged_restore
 thp_quiet
@@ -80,9 +105,9 @@ thp_quiet
 trace_start
 cg_stats_save s
 run uffd_collapse_repro --mode minor --expect collapsed
-expect_deltas s uffd_exposed=0 file_succeed=1
+expect_deltas s uffd_exposed=0 stock_committed=1 file_succeed=1
 expect_no_event uffd_exposed
-expect_one_event stock_collapse start=0 holes=1 result=1
+expect_one_event stock_collapse start=0 holes=1 result=1 committed=1
 trace_stop
 
 # -- guard: the same MISSING collapse is a veto, before any work ----------
@@ -95,7 +120,7 @@ ino=$(kv ino "$OUT")
 expect_deltas s uffd_exposed=0 guard_uffd_vetoed=1 guard_uffd_vetoed_early=1
 expect_one_event guard_veto "dev=$dev" "ino=$ino" start=0 reason=uffd_missing stage=early
 expect_one_event guard_collapse "dev=$dev" "ino=$ino" start=0 present=0 holes=0 \
-	reason=uffd_missing irqsoff_ns=0
+	reason=uffd_missing committed=0 irqsoff_ns=0
 [ "$(field result "$EV")" -ne 1 ] || fail "guard_collapse: a veto returned SCAN_SUCCEED"
 expect_no_event uffd_exposed
 trace_stop
@@ -105,11 +130,21 @@ trace_start
 run uffd_collapse_repro --mode minor --hole 9 --expect collapsed
 ino=$(kv ino "$OUT")
 expect_one_event guard_collapse "ino=$ino" start=0 present=511 holes=1 result=1 \
-	reason=succeed
+	reason=succeed committed=1
 [ "$(field irqsoff_ns "$EV")" -gt 0 ] || fail "guard_collapse: irqsoff_ns 0 for a sealed collapse"
 [ "$(field duration_ns "$EV")" -ge "$(field irqsoff_ns "$EV")" ] ||
 	fail "guard_collapse: duration shorter than its sealed section"
 expect_no_event guard_veto
+trace_stop
+
+# -- guard: committed, though the result says otherwise (B uffd-wp) ---------
+trace_start
+cg_stats_save s
+run uffd_collapse_repro --mode minor --wp-b --hole 13
+ino=$(kv ino "$OUT")
+expect_deltas s guard_succeeded=1 file_pte_uffd_wp=1
+expect_one_event guard_collapse "ino=$ino" start=0 holes=1 committed=1 \
+	result=9 reason=pte_uffd_wp # SCAN_PTE_UFFD_WP
 trace_stop
 
 # -- the histograms counted them; reset zeroes them ---------------------------

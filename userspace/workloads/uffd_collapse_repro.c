@@ -22,6 +22,12 @@
  * (--expect collapsed): B ends PMD-mapped, and A still reports minor / WP
  * faults on the collapsed page.
  *
+ * --wp-b also registers B with a write-protect userfaultfd. 6.1 then commits
+ * the collapse (the hole is filled) but cannot map B huge: retract_page_tables()
+ * skips a uffd-wp VMA, and collapse_file() returns SCAN_PTE_UFFD_WP, not
+ * SCAN_SUCCEED; MADV_COLLAPSE says EINVAL although the hole is gone. A
+ * detector that trusts the return value misses that loss.
+ *
  * Output: key=value lines. Exit 0 if the expectation held, 1 if not, 2 on
  * a usage or setup error.
  */
@@ -53,7 +59,10 @@ static const char usage[] =
 	"  --wait-stat NAME            (khugepaged) also stop waiting when this\n"
 	"                              collapse_guard statistic moves\n"
 	"  --timeout S                 khugepaged deadline (default 60)\n"
-	"  --event-timeout S           wait for the userfaultfd event (default 5)\n";
+	"  --event-timeout S           wait for the userfaultfd event (default 5)\n"
+	"  --wp-b                      also register B with a WP userfaultfd: a stock\n"
+	"                              collapse then commits but returns SCAN_PTE_UFFD_WP\n"
+	"                              (MADV_COLLAPSE: EINVAL); not with --expect collapsed\n";
 
 enum mode { MODE_MISSING, MODE_MINOR, MODE_WP };
 enum via { VIA_MADVISE, VIA_KHUGEPAGED };
@@ -75,6 +84,7 @@ struct opts {
 	enum expect expect;
 	int guard_errno;
 	bool allow_unmap;
+	bool wp_b;		/* B registered WP too: B is never mapped huge */
 	const char *wait_stat;
 	unsigned long timeout_s, event_timeout_s;
 };
@@ -82,6 +92,7 @@ struct opts {
 struct setup {
 	struct cgu_twin t;	/* t.a: registered, t.b: collapsed */
 	int uffd;
+	int uffd_b;		/* --wp-b: B's write-protect registration, or -1 */
 	long rss_a, rss_b;	/* Rss (kB) of A and B before the collapse */
 };
 
@@ -117,6 +128,7 @@ static struct opts parse_args(int argc, char **argv)
 		{ "wait-stat", required_argument, NULL, 's' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "event-timeout", required_argument, NULL, 'E' },
+		{ "wp-b", no_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -133,6 +145,7 @@ static struct opts parse_args(int argc, char **argv)
 		case 'H': o.hole = cgu_parse_ulong(optarg, "--hole", 0, cgu_pmd_size() / CG_PAGE_SIZE - 1); break;
 		case 'e': o.expect = cgu_parse_word(optarg, "--expect", expect_names); break;
 		case 'u': o.allow_unmap = true; break;
+		case 'w': o.wp_b = true; break;
 		case 'g': o.guard_errno = errno_values[cgu_parse_word(optarg, "--guard-errno", errno_names)]; break;
 		case 's': o.wait_stat = optarg; break;
 		case 't': o.timeout_s = cgu_parse_ulong(optarg, "--timeout", 1, 3600); break;
@@ -147,6 +160,8 @@ static struct opts parse_args(int argc, char **argv)
 		cgu_usage_fail(usage, "--expect guarded needs --mode missing");
 	if (o.expect == EXPECT_LOST && o.mode != MODE_MISSING)
 		cgu_usage_fail(usage, "--expect lost needs --mode missing");
+	if (o.wp_b && o.expect == EXPECT_COLLAPSED)
+		cgu_usage_fail(usage, "--wp-b: B is never PMD-mapped, --expect collapsed cannot hold");
 	if (o.wait_stat && o.via != VIA_KHUGEPAGED)
 		cgu_usage_fail(usage, "--wait-stat needs --via khugepaged");
 	return o;
@@ -205,9 +220,19 @@ static void write_protect_a(const struct setup *s, size_t hole)
 		cgu_setup_fail_errno("UFFDIO_WRITEPROTECT");
 }
 
+/* --wp-b: register B for write-protect faults (nothing write-protected). */
+static int register_b_wp(const struct setup *s)
+{
+	int uffd = cgu_uffd_open(UFFD_FEATURE_WP_HUGETLBFS_SHMEM);
+
+	if (cgu_uffd_register(uffd, s->t.b, s->t.len, UFFDIO_REGISTER_MODE_WP))
+		cgu_setup_fail_errno("UFFDIO_REGISTER wp on B");
+	return uffd;
+}
+
 static struct setup build(const struct opts *o)
 {
-	struct setup s;
+	struct setup s = { .uffd_b = -1 };
 
 	cgu_twin_create(&s.t, "uffd_collapse_repro");
 	fill_all_but_hole(&s, o->hole);
@@ -218,6 +243,8 @@ static struct setup build(const struct opts *o)
 		write_protect_a(&s, o->hole);
 	else if (o->mode == MODE_MISSING)
 		fault_in_a(&s, o->hole);
+	if (o->wp_b)
+		s.uffd_b = register_b_wp(&s);
 	/*
 	 * MADV_HUGEPAGE last: from here on khugepaged may collapse B. Before
 	 * the registration, a collapse would be one that promised no event, and
@@ -372,7 +399,7 @@ static struct observation observe(const struct opts *o, const struct setup *s)
 	obs.rss_a = cgu_smaps_kb(s->t.a, "Rss");
 	obs.rss_b = cgu_smaps_kb(s->t.b, "Rss");
 	obs.hole_intact = lseek(s->t.fd, 0, SEEK_HOLE) == (off_t)(o->hole * CG_PAGE_SIZE);
-	obs.pmd_kb = o->via == VIA_KHUGEPAGED && !obs.hole_intact ?
+	obs.pmd_kb = o->via == VIA_KHUGEPAGED && !obs.hole_intact && !o->wp_b ?
 		     wait_b_pmd_mapped(o, s) : cgu_smaps_kb(s->t.b, "ShmemPmdMapped");
 	obs.data_ok = data_pages_intact(s, o->hole);
 	probe_through_a(o, s, &obs);
@@ -387,8 +414,8 @@ static void print_result(const struct opts *o, const struct setup *s,
 
 	if (fstat(s->t.fd, &st))
 		cgu_setup_fail_errno("fstat memfd");
-	printf("mode=%s via=%s hole=%zu probe_page=%zu dev=%u:%u ino=%lu\n",
-	       mode_names[o->mode], via_names[o->via], o->hole, probe_page(o),
+	printf("mode=%s via=%s wp_b=%d hole=%zu probe_page=%zu dev=%u:%u ino=%lu\n",
+	       mode_names[o->mode], via_names[o->via], o->wp_b, o->hole, probe_page(o),
 	       major(st.st_dev), minor(st.st_dev), (unsigned long)st.st_ino);
 	if (o->via == VIA_KHUGEPAGED)
 		printf("khugepaged_wait_ms=%lu hole_gone=%d stat=%s stat_delta=%lld\n",
@@ -439,7 +466,10 @@ static int check_lost(const struct opts *o, const struct collapse_result *c,
 {
 	int bad = 0;
 
-	if (o->via == VIA_MADVISE)
+	if (o->via == VIA_MADVISE && o->wp_b)
+		bad += check(c->ret == -1 && c->err == EINVAL,
+			     "MADV_COLLAPSE should have failed with EINVAL (6.1: B is uffd-wp)");
+	else if (o->via == VIA_MADVISE)
 		bad += check(c->ret == 0, "MADV_COLLAPSE should have succeeded (stock bug)");
 	else
 		bad += check(c->hole_gone, "khugepaged did not collapse before the deadline");
