@@ -52,16 +52,6 @@ expect_delta_ge() {
 		fail_with_deltas "$1" "statistic $2 moved by $_d, expected at least $3"
 }
 
-# delta_sum SAVED NAME...: the sum of the moves of the statistics since SAVED.
-# expect_file_collapses SAVED N: at least N collapse_file calls since SAVED
-# collapsed: "succeed", or "pte_mapped_hugepage" when the page-table
-# retraction could not take an mmap_lock and left the PMD to a later pass.
-expect_file_collapses() {
-	_c=$(delta_sum "$1" file_succeed file_pte_mapped_hugepage)
-	[ "$_c" -ge "$2" ] ||
-		fail_with_deltas "$1" "$_c successful collapse_file counted, expected >= $2"
-}
-
 # start_storm: khugepaged fast, shmem THP on madvise, and a 2-thread
 # collapse_storm in the background (pid in $storm, progress in storm.status).
 start_storm() {
@@ -74,16 +64,6 @@ start_storm() {
 # stat_above NAME N: the statistic NAME is above N now.
 stat_above() {
 	[ "$(cg_stat "$1")" -gt "$2" ]
-}
-
-delta_sum() {
-	_saved=$1
-	shift
-	_sum=0
-	for _n in "$@"; do
-		_sum=$((_sum + $(cg_stat_delta "$_saved" "$_n")))
-	done
-	echo "$_sum"
 }
 
 # show_deltas SAVED: print the statistics that moved since SAVED.
