@@ -28,6 +28,7 @@
  * @nr_none:  holes seen while scanning
  * @nr_sealed: retry entries currently in the page cache
  * @sealed:   the sealed section ran (a refusal is then "sealed", not "early")
+ * @committed: the huge page is in the page cache (whatever the result)
  * @irqsoff_ns: how long the sealed section ran with irqs off
  */
 struct cg_collapse {
@@ -44,7 +45,7 @@ struct cg_collapse {
 	int nr_none;
 	int nr_sealed;
 	bool sealed;
-	bool committed;		/* the huge page is in the page cache */
+	bool committed;
 	u64 irqsoff_ns;
 };
 

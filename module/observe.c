@@ -13,19 +13,25 @@
  * too), counts the exposure and emits the uffd_exposed trace event.  In mode
  * guard the same collapses are the vetoes.
  *
- * Whether the call committed is read from the page cache, not from its
- * result: 6.1's collapse_file() returns what retract_page_tables() made of
- * the caller's own mapping once the huge page is in, so a committed collapse
- * can return SCAN_PTE_MAPPED_HUGEPAGE (khugepaged could not take the mmap
- * lock), SCAN_PTE_UFFD_WP (the mapping is uffd-wp; MADV_COLLAPSE then says
- * EINVAL), SCAN_PAGE_ANON and others.  To tell "this call committed" from
- * "another collapse of the range did, meanwhile", the observed calls of one
- * range are serialised (a hashed mutex): each then runs as if it had started
- * after the previous one returned, an interleaving stock allows too.
+ * Whether the call committed its huge page is not what it returns: once the
+ * huge page is in, 6.1's collapse_file() returns what retract_page_tables()
+ * made of the caller's own mapping.  Most of those results only come from
+ * there (the caller had no page table: SCAN_PMD_NULL or SCAN_PMD_NONE; its
+ * mapping is uffd-wp: SCAN_PTE_UFFD_WP, and MADV_COLLAPSE says EINVAL...).
+ * Two also come from failures before the commit: SCAN_PTE_MAPPED_HUGEPAGE
+ * (khugepaged could not take the mmap lock, or the range was already huge)
+ * and SCAN_FAIL (the caller's VMA went away, or many a failure).  For those
+ * the page cache is looked at after the call.  So that a huge page another
+ * collapse of the range committed meanwhile is not taken for this call's,
+ * the observed calls of one shmem range are serialised (a hashed mutex):
+ * each runs as if it had started after the previous one returned, an order
+ * stock allows too.  The wait is killable (a task killed while waiting runs
+ * the call unserialised, judged by its result alone).
  *
- * Not seen: a range truncated and re-collapsed by someone else between the
- * commit and the look after the call; a huge page a fault allocated into a
- * range that the call's caller emptied meanwhile counts as a commit.
+ * Not seen: a huge page committed with one of the two ambiguous results and
+ * split, swapped out or truncated before the look; a guarded call (a mode
+ * switch in flight) or a fault into an emptied range that put a huge page
+ * there during the call counts as this call's commit.
  */
 #include <linux/hash.h>
 #include <linux/ktime.h>
@@ -33,14 +39,16 @@
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/pagemap.h>
+#include <linux/shmem_fs.h>
 #include <linux/xarray.h>
 #include "cg_collapse.h"
 #include "cg_hist.h"
+#include "cg_khugepaged.h"
 #include "cg_ksyms.h"
 #include "cg_stats.h"
 #include "cg_trace.h"
 
-#define CG_RANGE_LOCK_BITS	6
+#define CG_RANGE_LOCK_BITS	8
 
 /* Serialise the observed calls of one range (and of the ranges hashed with it). */
 static struct mutex cg_range_locks[1 << CG_RANGE_LOCK_BITS];
@@ -60,42 +68,78 @@ static struct mutex *cg_range_lock(struct address_space *mapping, pgoff_t start)
 	return &cg_range_locks[hash_long(key, CG_RANGE_LOCK_BITS)];
 }
 
-/* The range in the page cache: a huge page, or how many holes it has. */
+/* The range is one PMD-order entry: a huge page is in the page cache. */
+static bool cg_range_is_huge(struct address_space *mapping, pgoff_t start)
+{
+	return xa_get_order(&mapping->i_pages, start) == HPAGE_PMD_ORDER;
+}
+
+/*
+ * The holes of [start, start + HPAGE_PMD_NR): indices with no entry (a
+ * swapped-out page is a value entry, present), counted without the xarray
+ * lock and without touching the pages.  A page filled or punched meanwhile
+ * makes the count one off.
+ */
+static int cg_count_holes(struct address_space *mapping, pgoff_t start)
+{
+	XA_STATE(xas, &mapping->i_pages, start);
+	int holes = HPAGE_PMD_NR;
+	void *entry;
+
+	rcu_read_lock();
+	xas_for_each(&xas, entry, start + HPAGE_PMD_NR - 1) {
+		if (!xas_retry(&xas, entry))
+			holes--;
+	}
+	rcu_read_unlock();
+	return holes;
+}
+
+/* The range before the call: no huge page, and how many holes. */
 struct cg_range_view {
 	bool huge;
 	int holes;
 };
 
-/*
- * A look at [start, start + HPAGE_PMD_NR) without the xarray lock: a hole is
- * an index with no entry (a swapped-out page is a value entry, present).  A
- * page filled or punched meanwhile can make the hole count one off, which
- * does not change whether the range was exposed.
- */
 static struct cg_range_view cg_view_range(struct address_space *mapping, pgoff_t start)
 {
-	XA_STATE(xas, &mapping->i_pages, start);
-	struct cg_range_view view = { .holes = HPAGE_PMD_NR };
-	struct page *page;
-	void *entry;
+	struct cg_range_view view = { .huge = cg_range_is_huge(mapping, start) };
 
-	rcu_read_lock();
-	xas_for_each(&xas, entry, start + HPAGE_PMD_NR - 1) {
-		if (xas_retry(&xas, entry))
-			continue;
-		view.holes--;
-		if (xa_is_value(entry))
-			continue;
-		page = entry;
-		if (PageTransHuge(page) && compound_order(page) == HPAGE_PMD_ORDER &&
-		    page->index == start) {
-			view.huge = true;
-			view.holes = 0;
-			break;
-		}
-	}
-	rcu_read_unlock();
+	if (!view.huge)
+		view.holes = cg_count_holes(mapping, start);
 	return view;
+}
+
+/* A 6.1 collapse_file() result that only retract_page_tables() gives. */
+static bool cg_result_after_commit(int result)
+{
+	switch (result) {
+	case SCAN_SUCCEED:
+	case SCAN_PMD_NULL:
+	case SCAN_PMD_NONE:
+	case SCAN_PMD_MAPPED:
+	case SCAN_PAGE_ANON:
+	case SCAN_VMA_CHECK:
+	case SCAN_ANY_PROCESS:
+	case SCAN_PTE_UFFD_WP:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Did the call put its huge page in the page cache?  @serialised: no other
+ * observed call ran on the range meanwhile, so a huge page there now that
+ * was not there before is this call's.
+ */
+static bool cg_stock_committed(struct address_space *mapping, pgoff_t start,
+			       const struct cg_range_view *before, int result,
+			       bool serialised)
+{
+	if (cg_result_after_commit(result))
+		return true;
+	return serialised && !before->huge && cg_range_is_huge(mapping, start);
 }
 
 static void cg_report_exposure(struct file *file, pgoff_t start, int holes)
@@ -107,26 +151,28 @@ static void cg_report_exposure(struct file *file, pgoff_t start, int holes)
 
 /*
  * The stock call, with the range looked at before and after it.
- * Context: the range's lock held; sleeps.
+ * Context: the range's lock held if @serialised; sleeps.
  */
 static int cg_watch_stock_call(struct mm_struct *mm, unsigned long addr,
 			       struct file *file, pgoff_t start,
-			       struct collapse_control *cc)
+			       struct collapse_control *cc, bool serialised)
 {
 	cg_collapse_file_fn stock = cg_ksyms.collapse_file;
 	struct address_space *mapping = file->f_mapping;
 	pgoff_t end = start + HPAGE_PMD_NR;
-	struct cg_range_view before = cg_view_range(mapping, start);
+	struct cg_range_view before;
 	bool uffd, committed;
 	u64 started, took;
 	int result;
 
-	lockdep_assert_held(cg_range_lock(mapping, start));
+	if (serialised)
+		lockdep_assert_held(cg_range_lock(mapping, start));
+	before = cg_view_range(mapping, start);
 	uffd = before.holes && cg_uffd_missing_mapped_unlocked(mapping, start, end);
 	started = ktime_get_ns();
 	result = stock(mm, addr, file, start, cc);
 	took = ktime_get_ns() - started;
-	committed = !before.huge && cg_view_range(mapping, start).huge;
+	committed = cg_stock_committed(mapping, start, &before, result, serialised);
 
 	cg_hist_record(CG_HIST_STOCK, took);
 	trace_stock_collapse(file_inode(file), start, before.holes, result,
@@ -149,8 +195,8 @@ static int cg_watch_stock_call(struct mm_struct *mm, unsigned long addr,
  * @cc:    as collapse_file()
  *
  * The stock function is called through its address: the redirection lets
- * calls from the module through (cg_redirect()).  Every call is watched: on
- * a file that is not shmem no MISSING-mode userfaultfd can map the range.
+ * calls from the module through (cg_redirect()).  Calls on a file that is
+ * not shmem (no MISSING-mode userfaultfd can map it) are not serialised.
  *
  * Context: process context, no locks held; sleeps.
  * Return: what the stock collapse_file() returned.
@@ -159,12 +205,12 @@ int cg_observed_collapse_file(struct mm_struct *mm, unsigned long addr,
 			      struct file *file, pgoff_t start,
 			      struct collapse_control *cc)
 {
-	struct mutex *lock;
+	struct mutex *lock = cg_range_lock(file->f_mapping, start);
 	int result;
 
-	lock = cg_range_lock(file->f_mapping, start);
-	mutex_lock(lock);
-	result = cg_watch_stock_call(mm, addr, file, start, cc);
+	if (!shmem_file(file) || mutex_lock_killable(lock))
+		return cg_watch_stock_call(mm, addr, file, start, cc, false);
+	result = cg_watch_stock_call(mm, addr, file, start, cc, true);
 	mutex_unlock(lock);
 	return result;
 }

@@ -37,12 +37,12 @@ for hole in 7 0 511 256; do
 done
 cg_stats_save s
 run uffd_collapse_repro --wp-b --expect guarded
-expect_deltas s guard_uffd_vetoed_early=1 guard_succeeded=0
-
-cg_set_mode off
-run uffd_collapse_repro --wp-b --expect lost
+expect_deltas s file_calls=1 file_cgroup_charge_fail=1 guard_calls=1 \
+	guard_uffd_vetoed=1 guard_uffd_vetoed_early=1 guard_succeeded=0 \
+	guard_holes_sealed=0 guard_rollbacks=0
 
 # The same kernel, back to stock behaviour: the bug is there again.
 cg_set_mode off
 run uffd_collapse_repro --expect lost
+run uffd_collapse_repro --wp-b --expect lost
 cg_unload

@@ -18,15 +18,17 @@
  * collapse succeeds, the hole is gone, no event arrives and the page reads
  * as zeros (--expect lost). With the fix (or collapse_guard in mode guard)
  * the collapse is refused, the hole stays, the event arrives, and every
- * page of A and B that was mapped before stays mapped (--expect guarded). MINOR and WP registrations do not block a collapse
- * (--expect collapsed): B ends PMD-mapped, and A still reports minor / WP
- * faults on the collapsed page.
+ * page of A and B that was mapped before stays mapped (--expect guarded).
+ * MINOR and WP registrations do not block a collapse (--expect collapsed):
+ * B ends PMD-mapped, and A still reports minor / WP faults on the collapsed
+ * page.
  *
- * --wp-b also registers B with a write-protect userfaultfd. 6.1 then commits
- * the collapse (the hole is filled) but cannot map B huge: retract_page_tables()
- * skips a uffd-wp VMA, and collapse_file() returns SCAN_PTE_UFFD_WP, not
- * SCAN_SUCCEED; MADV_COLLAPSE says EINVAL although the hole is gone. A
- * detector that trusts the return value misses that loss.
+ * --wp-b also registers B with a write-protect userfaultfd. 6.1 then
+ * commits the collapse (the hole is filled) but cannot map B huge:
+ * retract_page_tables() skips a uffd-wp VMA, and collapse_file() returns
+ * SCAN_PTE_UFFD_WP (or SCAN_PTE_MAPPED_HUGEPAGE when B's mmap lock was
+ * busy), not SCAN_SUCCEED; MADV_COLLAPSE says EINVAL although the hole is
+ * gone. A detector that trusts the return value misses that loss.
  *
  * Output: key=value lines. Exit 0 if the expectation held, 1 if not, 2 on
  * a usage or setup error.
@@ -62,7 +64,9 @@ static const char usage[] =
 	"  --event-timeout S           wait for the userfaultfd event (default 5)\n"
 	"  --wp-b                      also register B with a WP userfaultfd: a stock\n"
 	"                              collapse then commits but returns SCAN_PTE_UFFD_WP\n"
-	"                              (MADV_COLLAPSE: EINVAL); not with --expect collapsed\n";
+	"                              (or SCAN_PTE_MAPPED_HUGEPAGE if B's mmap lock was\n"
+	"                              busy; MADV_COLLAPSE: EINVAL); not with --expect\n"
+	"                              collapsed\n";
 
 enum mode { MODE_MISSING, MODE_MINOR, MODE_WP };
 enum via { VIA_MADVISE, VIA_KHUGEPAGED };
