@@ -150,12 +150,13 @@ static void cg_report_exposure(struct file *file, pgoff_t start, int holes)
 }
 
 /*
- * The stock call, with the range looked at before and after it.
- * Context: the range's lock held if @serialised; sleeps.
+ * The stock call, with the range looked at before and after it.  @held: the
+ * range's lock, held, or NULL if the call is not serialised.
+ * Context: sleeps.
  */
 static int cg_watch_stock_call(struct mm_struct *mm, unsigned long addr,
 			       struct file *file, pgoff_t start,
-			       struct collapse_control *cc, bool serialised)
+			       struct collapse_control *cc, struct mutex *held)
 {
 	cg_collapse_file_fn stock = cg_ksyms.collapse_file;
 	struct address_space *mapping = file->f_mapping;
@@ -165,14 +166,14 @@ static int cg_watch_stock_call(struct mm_struct *mm, unsigned long addr,
 	u64 started, took;
 	int result;
 
-	if (serialised)
-		lockdep_assert_held(cg_range_lock(mapping, start));
+	if (held)
+		lockdep_assert_held(held);
 	before = cg_view_range(mapping, start);
 	uffd = before.holes && cg_uffd_missing_mapped_unlocked(mapping, start, end);
 	started = ktime_get_ns();
 	result = stock(mm, addr, file, start, cc);
 	took = ktime_get_ns() - started;
-	committed = cg_stock_committed(mapping, start, &before, result, serialised);
+	committed = cg_stock_committed(mapping, start, &before, result, held);
 
 	cg_hist_record(CG_HIST_STOCK, took);
 	trace_stock_collapse(file_inode(file), start, before.holes, result,
@@ -209,8 +210,8 @@ int cg_observed_collapse_file(struct mm_struct *mm, unsigned long addr,
 	int result;
 
 	if (!shmem_file(file) || mutex_lock_killable(lock))
-		return cg_watch_stock_call(mm, addr, file, start, cc, false);
-	result = cg_watch_stock_call(mm, addr, file, start, cc, true);
+		return cg_watch_stock_call(mm, addr, file, start, cc, NULL);
+	result = cg_watch_stock_call(mm, addr, file, start, cc, lock);
 	mutex_unlock(lock);
 	return result;
 }

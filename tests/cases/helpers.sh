@@ -45,13 +45,14 @@ expect_deltas() {
 	done
 }
 
-# wait_delta SAVED NAME MIN TIMEOUT_S: wait until the statistic has moved by
-# at least MIN since SAVED (the collapsing task counts after the collapse
-# became visible), failing after TIMEOUT_S seconds.
+# delta_reached SAVED NAME MIN: the statistic moved by at least MIN.
 delta_reached() {
 	[ "$(cg_stat_delta "$1" "$2")" -ge "$3" ]
 }
 
+# wait_delta SAVED NAME MIN TIMEOUT_S: wait until the statistic has moved by
+# at least MIN since SAVED (the collapsing task counts after the collapse
+# became visible), failing after TIMEOUT_S seconds.
 wait_delta() {
 	wait_until "$4" delta_reached "$1" "$2" "$3" ||
 		fail_with_deltas "$1" "statistic $2 did not move by $3 within $4 s"

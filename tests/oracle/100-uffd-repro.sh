@@ -6,9 +6,8 @@
 # guard is held to in tests/cases/100 and 110: MADV_COLLAPSE fails with
 # EBUSY, the hole stays and the event arrives, wherever the hole is, and when
 # the collapsed mapping is registered WP too (6.1 fills the hole there and
-# says EINVAL); MINOR
-# and WP registrations still collapse. Upstream unmaps the pages before it
-# refuses (--allow-unmap): that is where the guard does better.
+# says EINVAL); MINOR and WP registrations still collapse. Upstream unmaps the
+# pages before it refuses (--allow-unmap): that is where the guard does better.
 set -eu
 # shellcheck source=tests/lib.sh
 . /opt/cg/tests/lib.sh

@@ -96,7 +96,6 @@ struct opts {
 struct setup {
 	struct cgu_twin t;	/* t.a: registered, t.b: collapsed */
 	int uffd;
-	int uffd_b;		/* --wp-b: B's write-protect registration, or -1 */
 	long rss_a, rss_b;	/* Rss (kB) of A and B before the collapse */
 };
 
@@ -224,19 +223,19 @@ static void write_protect_a(const struct setup *s, size_t hole)
 		cgu_setup_fail_errno("UFFDIO_WRITEPROTECT");
 }
 
-/* --wp-b: register B for write-protect faults (nothing write-protected). */
-static int register_b_wp(const struct setup *s)
+/* --wp-b: register B for write-protect faults (nothing write-protected);
+ * the userfaultfd stays open, and B registered, until the process exits. */
+static void register_b_wp(const struct setup *s)
 {
 	int uffd = cgu_uffd_open(UFFD_FEATURE_WP_HUGETLBFS_SHMEM);
 
 	if (cgu_uffd_register(uffd, s->t.b, s->t.len, UFFDIO_REGISTER_MODE_WP))
 		cgu_setup_fail_errno("UFFDIO_REGISTER wp on B");
-	return uffd;
 }
 
 static struct setup build(const struct opts *o)
 {
-	struct setup s = { .uffd_b = -1 };
+	struct setup s;
 
 	cgu_twin_create(&s.t, "uffd_collapse_repro");
 	fill_all_but_hole(&s, o->hole);
@@ -248,7 +247,7 @@ static struct setup build(const struct opts *o)
 	else if (o->mode == MODE_MISSING)
 		fault_in_a(&s, o->hole);
 	if (o->wp_b)
-		s.uffd_b = register_b_wp(&s);
+		register_b_wp(&s);
 	/*
 	 * MADV_HUGEPAGE last: from here on khugepaged may collapse B. Before
 	 * the registration, a collapse would be one that promised no event, and
