@@ -92,6 +92,15 @@ int cg_observed_collapse_file(struct mm_struct *mm, unsigned long addr,
 			      struct file *file, pgoff_t start,
 			      struct collapse_control *cc);
 
+/* module/range.c: the page cache over a range, looked at lock-free */
+struct cg_range_view {
+	bool huge;	/* one PMD-order entry covers the range */
+	int holes;	/* indices with no entry (0 if @huge) */
+};
+
+bool cg_range_is_huge(struct address_space *mapping, pgoff_t start);
+struct cg_range_view cg_view_range(struct address_space *mapping, pgoff_t start);
+
 /* module/collapse_isolate.c */
 int cg_reserve_slots(struct cg_collapse *c);
 int cg_isolate_range(struct cg_collapse *c);

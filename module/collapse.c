@@ -7,8 +7,9 @@
  * maintain the page cache uptodate flag):
  *
  *   0. refuse at once, before any work, a call the guard cannot handle (not
- *      shmem, not aligned) and a range a MISSING-mode userfaultfd already
- *      maps (collapse_uffd.c);
+ *      shmem, not aligned) and a range with holes that a MISSING-mode
+ *      userfaultfd already maps (collapse_uffd.c, range.c); a full range
+ *      collapses whatever is registered, as upstream;
  *   1. allocate and charge the huge page; lock it, set its index and mapping;
  *   2. scan the range: lock, isolate and unmap every present page (swapping
  *      in as needed), only counting the holes (collapse_isolate.c);
@@ -243,9 +244,29 @@ static void cg_report(const struct cg_collapse *c, struct file *file,
 }
 
 /*
+ * A range the guard would refuse anyway, seen before any work: a
+ * MISSING-mode userfaultfd maps it and it has a hole.  Upstream vetoes only
+ * a collapse with holes (ac492b9c70ca: the check sits under "if (nr_none)"):
+ * a full range loses no missing-page event and collapses under any
+ * registration.  Cheap: one walk of i_mmap under its rwsem for read (as
+ * before), then, only for a registered range, one lock-free look at the
+ * page cache (at most HPAGE_PMD_NR slot loads, no page touched).  A hint,
+ * not the authority: a hole punched after the look, or a registration
+ * made after it, is caught in the sealed section (collapse_seal.c).
+ */
+static bool cg_uffd_refusal_foreseen(struct cg_collapse *c)
+{
+	struct cg_range_view view;
+
+	if (!cg_uffd_missing_mapped_unlocked(c->mapping, c->start, c->end))
+		return false;
+	view = cg_view_range(c->mapping, c->start);
+	return view.holes > 0;
+}
+
+/*
  * Refusals that cost nothing: a call the guard cannot handle, and a range
- * that a MISSING-mode userfaultfd already maps (checked again, as the
- * authority, in the sealed section).
+ * with a hole that a MISSING-mode userfaultfd already maps.
  */
 static int cg_refuse_early(struct cg_collapse *c, struct file *file)
 {
@@ -253,7 +274,7 @@ static int cg_refuse_early(struct cg_collapse *c, struct file *file)
 		return CG_SCAN_NOT_SHMEM;
 	if (!IS_ALIGNED(c->start, HPAGE_PMD_NR))
 		return CG_SCAN_UNALIGNED;
-	if (cg_uffd_missing_mapped_unlocked(c->mapping, c->start, c->end)) {
+	if (cg_uffd_refusal_foreseen(c)) {
 		cg_stats_inc(CG_GUARD_UFFD_VETOED_EARLY);
 		return CG_SCAN_UFFD_MISSING;
 	}

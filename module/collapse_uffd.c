@@ -4,12 +4,15 @@
  * MISSING-mode userfaultfd (6.4, ac492b9c70ca).  WP and MINOR registrations
  * promise nothing about holes and do not count.
  *
- * The check is made twice.  Before anything is allocated, isolated or
- * unmapped, so that a range a MISSING registration already covers costs one
- * walk of i_mmap, not a collapse (upstream pays the whole collapse, and
- * khugepaged pays it again at every pass).  Then, as the authority, inside
- * the sealed section (collapse_seal.c), for registrations that race with the
- * collapse.
+ * A registration matters only to a range with holes: a full range loses no
+ * event, and upstream collapses it under any registration.  The check is
+ * made twice.  Before anything is allocated, isolated or unmapped, so that a
+ * range with holes that a MISSING registration already covers costs one walk
+ * of i_mmap and one lock-free look at the page cache, not a collapse
+ * (upstream pays the whole collapse, and khugepaged pays it again at every
+ * pass).  Then, as the authority, inside the sealed section
+ * (collapse_seal.c), only when the scan found holes, for registrations and
+ * holes that race with the collapse.
  */
 #include <linux/fs.h>
 #include <linux/lockdep.h>

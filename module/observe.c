@@ -40,7 +40,6 @@
 #include <linux/mutex.h>
 #include <linux/pagemap.h>
 #include <linux/shmem_fs.h>
-#include <linux/xarray.h>
 #include "cg_collapse.h"
 #include "cg_hist.h"
 #include "cg_khugepaged.h"
@@ -66,48 +65,6 @@ static struct mutex *cg_range_lock(struct address_space *mapping, pgoff_t start)
 	unsigned long key = (unsigned long)mapping ^ (start >> HPAGE_PMD_ORDER);
 
 	return &cg_range_locks[hash_long(key, CG_RANGE_LOCK_BITS)];
-}
-
-/* The range is one PMD-order entry: a huge page is in the page cache. */
-static bool cg_range_is_huge(struct address_space *mapping, pgoff_t start)
-{
-	return xa_get_order(&mapping->i_pages, start) == HPAGE_PMD_ORDER;
-}
-
-/*
- * The holes of [start, start + HPAGE_PMD_NR): indices with no entry (a
- * swapped-out page is a value entry, present), counted without the xarray
- * lock and without touching the pages.  A page filled or punched meanwhile
- * makes the count one off.
- */
-static int cg_count_holes(struct address_space *mapping, pgoff_t start)
-{
-	XA_STATE(xas, &mapping->i_pages, start);
-	int holes = HPAGE_PMD_NR;
-	void *entry;
-
-	rcu_read_lock();
-	xas_for_each(&xas, entry, start + HPAGE_PMD_NR - 1) {
-		if (!xas_retry(&xas, entry))
-			holes--;
-	}
-	rcu_read_unlock();
-	return holes;
-}
-
-/* The range before the call: no huge page, and how many holes. */
-struct cg_range_view {
-	bool huge;
-	int holes;
-};
-
-static struct cg_range_view cg_view_range(struct address_space *mapping, pgoff_t start)
-{
-	struct cg_range_view view = { .huge = cg_range_is_huge(mapping, start) };
-
-	if (!view.huge)
-		view.holes = cg_count_holes(mapping, start);
-	return view;
 }
 
 /* A 6.1 collapse_file() result that only retract_page_tables() gives. */

@@ -23,6 +23,12 @@
  * B ends PMD-mapped, and A still reports minor / WP faults on the collapsed
  * page.
  *
+ * --hole none writes every page: a full range loses no missing-page event,
+ * and upstream collapses it under a MISSING registration too (the veto of
+ * ac492b9c70ca applies only when there are holes). With --expect collapsed,
+ * B ends PMD-mapped and a page read through A raises no event and holds
+ * its data.
+ *
  * --wp-b also registers B with a write-protect userfaultfd. 6.1 then
  * commits the collapse (the hole is filled) but cannot map B huge:
  * retract_page_tables() skips a uffd-wp VMA, and collapse_file() returns
@@ -51,7 +57,8 @@ static const char usage[] =
 	"usage: uffd_collapse_repro [options]\n"
 	"  --mode missing|minor|wp     userfaultfd mode registered on A (default missing)\n"
 	"  --via madvise|khugepaged    how B is collapsed (default madvise)\n"
-	"  --hole N                    page index of the hole, 0..511 (default 7)\n"
+	"  --hole N|none               page index of the hole, 0..511 (default 7);\n"
+	"                              none: every page written (a full range)\n"
 	"  --expect guarded|lost|collapsed|any   what to assert (default any)\n"
 	"  --guard-errno NAME          errno of a refused MADV_COLLAPSE (default EBUSY,\n"
 	"                              as Linux >= 6.6; 6.4 and 6.5 report EINVAL)\n"
@@ -80,6 +87,7 @@ static const int errno_values[] = { EINVAL, EBUSY, EAGAIN };
 #define SEED		0xC011A95EULL
 #define COPY_SEED	0x0FFD0C0FULL
 #define WP_VALUE	0x5757575757575757ULL
+#define NO_HOLE		((size_t)-1)	/* --hole none */
 
 struct opts {
 	enum mode mode;
@@ -119,6 +127,13 @@ struct observation {
 	long rss_a, rss_b;	/* Rss (kB) of A and B after the collapse */
 };
 
+static size_t parse_hole(const char *text)
+{
+	if (!strcmp(text, "none"))
+		return NO_HOLE;
+	return cgu_parse_ulong(text, "--hole", 0, cgu_pmd_size() / CG_PAGE_SIZE - 1);
+}
+
 static struct opts parse_args(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -145,7 +160,7 @@ static struct opts parse_args(int argc, char **argv)
 		switch (c) {
 		case 'm': o.mode = cgu_parse_word(optarg, "--mode", mode_names); break;
 		case 'v': o.via = cgu_parse_word(optarg, "--via", via_names); break;
-		case 'H': o.hole = cgu_parse_ulong(optarg, "--hole", 0, cgu_pmd_size() / CG_PAGE_SIZE - 1); break;
+		case 'H': o.hole = parse_hole(optarg); break;
 		case 'e': o.expect = cgu_parse_word(optarg, "--expect", expect_names); break;
 		case 'u': o.allow_unmap = true; break;
 		case 'w': o.wp_b = true; break;
@@ -165,6 +180,8 @@ static struct opts parse_args(int argc, char **argv)
 		cgu_usage_fail(usage, "--expect lost needs --mode missing");
 	if (o.wp_b && o.expect == EXPECT_COLLAPSED)
 		cgu_usage_fail(usage, "--wp-b: B is never PMD-mapped, --expect collapsed cannot hold");
+	if (o.hole == NO_HOLE && (o.expect == EXPECT_GUARDED || o.expect == EXPECT_LOST))
+		cgu_usage_fail(usage, "--hole none: no event can be lost, expect collapsed or any");
 	if (o.wait_stat && o.via != VIA_KHUGEPAGED)
 		cgu_usage_fail(usage, "--wait-stat needs --via khugepaged");
 	return o;
@@ -190,6 +207,13 @@ static uint64_t register_mode(enum mode mode)
 	}
 }
 
+/* Where SEEK_HOLE from 0 stops when only the hole is one: the file's end
+ * (its implicit hole) for a full range. */
+static off_t hole_offset(const struct setup *s, size_t hole)
+{
+	return hole == NO_HOLE ? (off_t)s->t.len : (off_t)(hole * CG_PAGE_SIZE);
+}
+
 /* Fill every page but the hole through B, so that B has a page table (the
  * 6.1 MADV_COLLAPSE reports success only when it can map the target). */
 static void fill_all_but_hole(const struct setup *s, size_t hole)
@@ -199,7 +223,7 @@ static void fill_all_but_hole(const struct setup *s, size_t hole)
 	for (i = 0; i < s->t.npages; i++)
 		if (i != hole)
 			cgu_pattern_fill_page(s->t.b + i * CG_PAGE_SIZE, SEED, i);
-	if (lseek(s->t.fd, 0, SEEK_HOLE) != (off_t)(hole * CG_PAGE_SIZE))
+	if (lseek(s->t.fd, 0, SEEK_HOLE) != hole_offset(s, hole))
 		cgu_setup_fail("the hole at page %zu is not the first hole after filling", hole);
 	if (cgu_smaps_kb(s->t.b, "ShmemPmdMapped") > 0)
 		cgu_setup_fail("B is PMD-mapped before the collapse (shmem_enabled always/force?)");
@@ -279,7 +303,18 @@ static struct collapse_result collapse_madvise(const struct setup *s)
 	return r;
 }
 
-/* Poll, with a deadline, until the hole vanishes (collapsed) or the module's
+/* Did khugepaged collapse B's range? The hole is gone, or, for a full
+ * range, B gets PMD-mapped when touched (after the page table's retraction,
+ * a fault maps the huge page). */
+static bool range_collapsed(const struct opts *o, const struct setup *s)
+{
+	if (o->hole != NO_HOLE)
+		return !cgu_page_is_hole(s->t.fd, o->hole);
+	(void)*(volatile unsigned char *)s->t.b;
+	return cgu_smaps_kb(s->t.b, "ShmemPmdMapped") >= (long)(s->t.len / 1024);
+}
+
+/* Poll, with a deadline, until the range is collapsed or the module's
  * statistic moves (khugepaged tried and was refused). */
 static struct collapse_result collapse_khugepaged(const struct opts *o,
 						  const struct setup *s)
@@ -290,7 +325,7 @@ static struct collapse_result collapse_khugepaged(const struct opts *o,
 
 	cgu_khugepaged_register_mm();
 	for (;;) {
-		if (!cgu_page_is_hole(s->t.fd, o->hole)) {
+		if (range_collapsed(o, s)) {
 			r.hole_gone = true;
 			r.ret = 0;
 			r.err = 0;
@@ -317,7 +352,7 @@ static struct collapse_result collapse_khugepaged(const struct opts *o,
 static long wait_b_pmd_mapped(const struct opts *o, const struct setup *s)
 {
 	uint64_t deadline = cgu_deadline_ms(o->timeout_s * 1000);
-	size_t page = o->hole ? 0 : 1;
+	size_t page = o->hole == 0 ? 1 : 0;
 	long kb;
 
 	for (;;) {
@@ -359,9 +394,12 @@ static const char *classify_page(const unsigned char *data, size_t page)
 }
 
 /* The page probed through A: the hole for MISSING, a written page otherwise
- * (MINOR: a page-cache page with no PTE in A; WP: a write-protected page). */
+ * (MINOR: a page-cache page with no PTE in A; WP: a write-protected page;
+ * MISSING over a full range: page 7, which must raise no event). */
 static size_t probe_page(const struct opts *o)
 {
+	if (o->hole == NO_HOLE)
+		return 7;
 	if (o->mode == MODE_MISSING)
 		return o->hole;
 	return o->hole + 1 < cgu_pmd_size() / CG_PAGE_SIZE ? o->hole + 1 : 0;
@@ -401,7 +439,8 @@ static struct observation observe(const struct opts *o, const struct setup *s)
 
 	obs.rss_a = cgu_smaps_kb(s->t.a, "Rss");
 	obs.rss_b = cgu_smaps_kb(s->t.b, "Rss");
-	obs.hole_intact = lseek(s->t.fd, 0, SEEK_HOLE) == (off_t)(o->hole * CG_PAGE_SIZE);
+	obs.hole_intact = o->hole != NO_HOLE &&
+			  lseek(s->t.fd, 0, SEEK_HOLE) == hole_offset(s, o->hole);
 	obs.pmd_kb = o->via == VIA_KHUGEPAGED && !obs.hole_intact && !o->wp_b ?
 		     wait_b_pmd_mapped(o, s) : cgu_smaps_kb(s->t.b, "ShmemPmdMapped");
 	obs.data_ok = data_pages_intact(s, o->hole);
@@ -417,8 +456,9 @@ static void print_result(const struct opts *o, const struct setup *s,
 
 	if (fstat(s->t.fd, &st))
 		cgu_setup_fail_errno("fstat memfd");
-	printf("mode=%s via=%s wp_b=%d hole=%zu probe_page=%zu dev=%u:%u ino=%lu\n",
-	       mode_names[o->mode], via_names[o->via], o->wp_b, o->hole, probe_page(o),
+	printf("mode=%s via=%s wp_b=%d hole=%ld probe_page=%zu dev=%u:%u ino=%lu\n",
+	       mode_names[o->mode], via_names[o->via], o->wp_b,
+	       o->hole == NO_HOLE ? -1L : (long)o->hole, probe_page(o),
 	       major(st.st_dev), minor(st.st_dev), (unsigned long)st.st_ino);
 	if (o->via == VIA_KHUGEPAGED)
 		printf("khugepaged_wait_ms=%lu hole_gone=%d stat=%s stat_delta=%lld\n",
@@ -490,7 +530,11 @@ static int check_collapsed(const struct opts *o, const struct collapse_result *c
 	bad += check(c->ret == 0, "the collapse did not happen");
 	bad += check(!obs->hole_intact, "the hole is still there");
 	bad += check(obs->pmd_kb >= (long)(cgu_pmd_size() / 1024), "B is not PMD-mapped");
-	if (o->mode == MODE_MINOR) {
+	if (o->mode == MODE_MISSING) {
+		bad += check(!obs->event, "a full range raised a missing-page event");
+		bad += check(!strcmp(obs->page_state, "pattern"),
+			     "A does not see the collapsed data");
+	} else if (o->mode == MODE_MINOR) {
 		bad += check(obs->event && obs->event_ok, "no minor fault through A");
 		bad += check(!strcmp(obs->page_state, "pattern"),
 			     "A does not see the collapsed data");
