@@ -95,6 +95,19 @@ static void cg_copy_pages(struct cg_collapse *c)
 		clear_highpage(c->hpage + (index - c->start));
 }
 
+/*
+ * The old pages left the page cache when the huge page replaced them: they
+ * leave its statistics in their own memcg and node, where they were counted
+ * (4188b2592ff6; the huge page counts all its pages, cg_account_hpage()).
+ * Context: the pages locked, still charged to their memcg.
+ */
+static void cg_unaccount_old_page(struct page *page)
+{
+	VM_BUG_ON_PAGE(!PageLocked(page), page);
+	mod_lruvec_page_state(page, NR_FILE_PAGES, -1);
+	mod_lruvec_page_state(page, NR_SHMEM, -1);
+}
+
 /* Frees the old pages once the huge page replaced them in the page cache. */
 static void cg_free_old_pages(struct cg_collapse *c)
 {
@@ -102,6 +115,7 @@ static void cg_free_old_pages(struct cg_collapse *c)
 
 	list_for_each_entry_safe(page, tmp, &c->pagelist, lru) {
 		list_del(&page->lru);
+		cg_unaccount_old_page(page);
 		page->mapping = NULL;
 		ClearPageActive(page);
 		ClearPageUnevictable(page);

@@ -113,14 +113,19 @@ static void cg_unprepare_hpage(struct cg_collapse *c)
 	page_ref_sub(c->hpage, HPAGE_PMD_NR - 1);
 }
 
-/* The page-cache statistics 6.1 moves on a shmem collapse. */
+/*
+ * The page-cache statistics of the huge page: all of its pages, in its own
+ * memcg and node.  6.1 adds only the holes here and leaves the old pages
+ * counted where they were charged, so a collapse from another memcg or node
+ * drifts both (4188b2592ff6, "mm/khugepaged: fix NR_FILE_PAGES and NR_SHMEM
+ * in collapse_file()"); cg_unaccount_old_pages() takes the old pages out.
+ */
 static void cg_account_hpage(struct cg_collapse *c)
 {
+	lockdep_assert_held(&c->mapping->i_pages.xa_lock);
 	__mod_lruvec_page_state(c->hpage, NR_SHMEM_THPS, HPAGE_PMD_NR);
-	if (c->nr_none) {
-		__mod_lruvec_page_state(c->hpage, NR_FILE_PAGES, c->nr_none);
-		__mod_lruvec_page_state(c->hpage, NR_SHMEM, c->nr_none);
-	}
+	__mod_lruvec_page_state(c->hpage, NR_FILE_PAGES, HPAGE_PMD_NR);
+	__mod_lruvec_page_state(c->hpage, NR_SHMEM, HPAGE_PMD_NR);
 }
 
 /* Joins the range into one multi-index entry for the huge page. */

@@ -250,6 +250,138 @@ meminfo() {
 		fail "no field $1 in /proc/meminfo"
 }
 
+# ---- memory cgroups (v2) --------------------------------------------------
+
+CG_CGROOT=/sys/fs/cgroup
+
+# memcg_enable CGROUP...: cgroup2 mounted, the memory controller on for the
+# root's children, and each CGROUP created under it (removed by memcg_remove);
+# skips the test where the kernel has no cgroup2 or memory controller.
+memcg_enable() {
+	grep -q " $CG_CGROOT cgroup2 " /proc/mounts ||
+		mount -t cgroup2 none "$CG_CGROOT" || skip "no cgroup2"
+	grep -qw memory "$CG_CGROOT/cgroup.controllers" || skip "no memory controller"
+	echo +memory >"$CG_CGROOT/cgroup.subtree_control"
+	for _cg in "$@"; do
+		mkdir -p "$CG_CGROOT/$_cg" || fail "cannot create cgroup $_cg"
+	done
+}
+
+# memcg_remove CGROUP...: remove the (empty) cgroups.
+memcg_remove() {
+	for _cg in "$@"; do
+		rmdir "$CG_CGROOT/$_cg" 2>/dev/null || true
+	done
+}
+
+# memcg_stat CGROUP NAME: the NAME entry of CGROUP's memory.stat (bytes).
+memcg_stat() {
+	sed -n "s/^$2 //p" "$CG_CGROOT/$1/memory.stat"
+}
+
+# in_memcg CGROUP CMD...: run CMD in CGROUP (a shell moves itself there, then
+# execs CMD).
+in_memcg() {
+	_cgdir=$CG_CGROOT/$1
+	shift
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$_cgdir" "$@"
+}
+
+memcg_stat_is() {
+	[ "$(memcg_stat "$1" "$2")" = "$3" ]
+}
+
+# memcg_expect CGROUP NAME BYTES: NAME in CGROUP's memory.stat reaches BYTES
+# within 10 s (6.1 flushes memcg statistics at most every 2 s).
+memcg_expect() {
+	wait_until 10 memcg_stat_is "$@" ||
+		fail "memory.stat of $1: $2 is $(memcg_stat "$1" "$2"), expected $3"
+}
+
+# vmstat NAME: a /proc/vmstat counter.
+vmstat() {
+	awk -v f="$1" '$1 == f { print $2; found = 1; exit }
+		END { exit !found }' /proc/vmstat || fail "no $1 in /proc/vmstat"
+}
+
+# Cross-cgroup collapse (4188b2592ff6): a file's pages charged to one memory
+# cgroup, collapsed from another. The 2 MiB range keeps one hole (its last
+# page), so the collapse fills a hole too.
+CG_CROSS_PAGES=511
+
+# memcg_cross_populate CGROUP FILE: FILE (on a tmpfs) 2 MiB long, its first
+# CG_CROSS_PAGES pages written from CGROUP.
+memcg_cross_populate() {
+	in_memcg "$1" dd if=/dev/urandom of="$2" bs=4096 count="$CG_CROSS_PAGES" 2>/dev/null ||
+		fail "cannot write $2 from cgroup $1"
+	truncate -s 2M "$2" || fail "cannot extend $2"
+	memcg_expect "$1" shmem $((CG_CROSS_PAGES * 4096))
+}
+
+# memcg_cross_collapse CGROUP FILE VIA: collapse FILE's range from CGROUP
+# (collapse_path --via madvise|khugepaged): the huge page is charged there.
+memcg_cross_collapse() {
+	run in_memcg "$1" collapse_path --via "$3" --timeout 120 "$2"
+}
+
+# The tmpfs of the cross-cgroup checks (huge=advise: khugepaged takes
+# MADV_HUGEPAGE ranges of it).
+CG_CROSS_DIR=/tmp/cg-cross
+
+# memcg_cross_mount: mount it (unmounted by memcg_cross_umount).
+memcg_cross_mount() {
+	mkdir -p "$CG_CROSS_DIR"
+	mount -t tmpfs -o size=64M,huge=advise none "$CG_CROSS_DIR" ||
+		fail "cannot mount a tmpfs on $CG_CROSS_DIR"
+}
+
+memcg_cross_umount() {
+	umount "$CG_CROSS_DIR" 2>/dev/null || true
+}
+
+# cg_vmstat_back NAME BASE: NAME is back at BASE, within 64 pages of noise
+cg_vmstat_back() {
+	_d=$(($(vmstat "$1") - $2))
+	[ "${_d#-}" -le 64 ] || fail "$1 moved by $_d pages over populate, collapse, delete"
+}
+
+# memcg_cross_check VIA EXPECT A B: populate from cgroup A, collapse from B (through
+# VIA), delete; EXPECT is fixed (the guard) or drift (stock). Each call has
+# its own pair of cgroups: a drift stays with its cgroup.
+memcg_cross_check() {
+	_f=$CG_CROSS_DIR/f.$1
+	_shmem0=$(vmstat nr_shmem)
+	_file0=$(vmstat nr_file_pages)
+	memcg_cross_populate "$3" "$_f"
+	memcg_cross_collapse "$4" "$_f" "$1"
+	echo "collapsed: $3: shmem $(memcg_stat "$3" shmem), $4: shmem $(memcg_stat "$4" shmem)"
+	if [ "$2" = fixed ]; then
+		for _s in shmem file shmem_thp; do
+			memcg_expect "$3" $_s 0
+		done
+		for _s in shmem file shmem_thp; do
+			memcg_expect "$4" $_s 2097152
+		done
+	else
+		memcg_expect "$3" shmem $((CG_CROSS_PAGES * 4096))
+		memcg_expect "$4" shmem 4096
+	fi
+	rm "$_f"
+	if [ "$2" = fixed ]; then
+		for _s in shmem file shmem_thp; do
+			memcg_expect "$3" $_s 0
+			memcg_expect "$4" $_s 0
+		done
+	else
+		# the drift: A is charged for pages that no longer exist
+		memcg_expect "$3" shmem $((CG_CROSS_PAGES * 4096))
+		memcg_expect "$3" file $((CG_CROSS_PAGES * 4096))
+	fi
+	cg_vmstat_back nr_shmem "$_shmem0"
+	cg_vmstat_back nr_file_pages "$_file0"
+}
+
 # ---- swap on zram --------------------------------------------------------
 
 # swap_on_zram SIZE_MB: /dev/zram0 as swap; fails the test if impossible
