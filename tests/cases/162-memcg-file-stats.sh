@@ -25,6 +25,7 @@ khugepaged_fast
 shmem_thp advise
 
 CGS="off_a1 off_b1 off_a2 off_b2 guard_a1 guard_b1 guard_a2 guard_b2"
+# shellcheck disable=SC2086 # one word per cgroup
 memcg_enable $CGS
 trap 'memcg_cross_umount; memcg_remove $CGS' EXIT
 

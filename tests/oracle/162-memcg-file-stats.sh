@@ -15,6 +15,7 @@ memcg_cross_mount
 khugepaged_fast
 shmem_thp advise
 CGS="a1 b1 a2 b2"
+# shellcheck disable=SC2086 # one word per cgroup
 memcg_enable $CGS
 trap 'memcg_cross_umount; memcg_remove $CGS' EXIT
 memcg_cross_check madvise drift a1 b1

@@ -46,10 +46,10 @@ drop_loop() {
 rewrite_loop() {
 	_n=0
 	while running; do
-		dd if=/dev/zero of=$DIR/f$1 bs=1M count=4 conv=notrunc 2>/dev/null
-		truncate -s $(( ($(od -An -N2 -tu2 /dev/urandom) % 768 + 256) * 4096 )) $DIR/f$1
+		dd if=/dev/zero of="$DIR/f$1" bs=1M count=4 conv=notrunc 2>/dev/null
+		truncate -s $(( ($(od -An -N2 -tu2 /dev/urandom) % 768 + 256) * 4096 )) "$DIR/f$1"
 		_n=$((_n + 1))
-		echo $_n >rewrite.$1
+		echo $_n >"rewrite.$1"
 	done
 }
 
@@ -58,11 +58,11 @@ rewrite_loop() {
 collapse_loop() {
 	_n=0
 	while running; do
-		[ -e $DIR/f$1 ] || continue
-		collapse_path --rounds 20 --expect any $DIR/f$1 >collapse.$1.log 2>&1 ||
-			{ cat collapse.$1.log; touch $DIR.failed; return; }
+		[ -e "$DIR/f$1" ] || continue
+		collapse_path --rounds 20 --expect any "$DIR/f$1" >"collapse.$1.log" 2>&1 ||
+			{ cat "collapse.$1.log"; touch $DIR.failed; return; }
 		_n=$((_n + 1))
-		echo $_n >collapse.$1
+		echo $_n >"collapse.$1"
 	done
 }
 
@@ -84,6 +84,7 @@ while [ "$(uptime_cs)" -lt "$end" ]; do
 	before="$(count drops.count) $(for i in 0 1 2 3 4 5; do count rewrite.$i; count collapse.$i; done)"
 	sleep 30
 	after="$(count drops.count) $(for i in 0 1 2 3 4 5; do count rewrite.$i; count collapse.$i; done)"
+	# shellcheck disable=SC2086 # one word per counter
 	set -- $before
 	for a in $after; do
 		[ "$a" -gt "$1" ] || { touch $DIR.stop; fail "a loop made no progress in 30 s (before: $before; after: $after)"; }
