@@ -33,6 +33,7 @@
 #   CG_BOOT_TIMEOUT  wall-clock seconds for the whole boot (default: the sum
 #                    of the selected tests' (scaled) timeouts + 120)
 #   CG_APPEND        extra kernel command line
+#   CG_QEMU_ARGS     extra QEMU arguments (a two-node guest: -object and -numa)
 #   CG_PVH           1 (default): boot the uncompressed kernel inside the
 #                    bzImage through its PVH entry (skips the decompressor,
 #                    about 5 s under TCG; cached in $BUILD/guest/kernel);
@@ -272,7 +273,7 @@ run_qemu() {
 	image=$(boot_image)
 	# shellcheck disable=SC2086 # ACCEL holds several arguments
 	exec timeout -k 5 "$BOOT_TIMEOUT" qemu-system-x86_64 $ACCEL \
-		-smp "${CG_SMP:-2}" -m "${CG_MEM:-2048}" \
+		-smp "${CG_SMP:-2}" -m "${CG_MEM:-2048}" ${CG_QEMU_ARGS:-} \
 		-nodefaults -nographic -no-reboot -monitor none \
 		-kernel "$image" -initrd "$OUTDIR/initramfs.cpio.gz" \
 		-append "$(kernel_cmdline)" \
