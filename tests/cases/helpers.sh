@@ -99,6 +99,18 @@ thp_quiet() {
 	shmem_thp never
 }
 
+# cg_load_without FIX [param=value...]: the test build of the module, in mode
+# guard, without one fix it carries (selftest=FIX, module/selftest.c): the
+# negative control of the test that shows the fix.
+cg_load_without() {
+	_ko=/opt/cg/collapse_guard_selftest.ko
+	[ -f "$_ko" ] || fail "the test build $_ko is not in the guest image"
+	! cg_loaded || fail "collapse_guard is already loaded"
+	_fix=$1
+	shift
+	insmod "$_ko" mode=guard selftest="$_fix" "$@" || fail "insmod $_ko selftest=$_fix failed"
+}
+
 # run_guarded_race PROG [ARGS...]: runs a race program against the guard
 # (quiet khugepaged, statistics saved in "s", output in OUT), then asserts
 # that the guarded collapse_file ran, for every collapse_file call, and shows
