@@ -5,6 +5,7 @@
  *   cgctl status                       kernel, module version, mode, redirection
  *   cgctl stats [--nonzero] [--json] [--diff FILE] [--file FILE] [--get NAME]
  *   cgctl stats --save FILE
+ *   cgctl stats --prometheus [--file FILE [--hist-file FILE]] [--output FILE]
  *   cgctl watch [SECONDS] [--count N]  rates per interval, like vmstat
  *   cgctl hist [NAME...] [--raw]       latency histograms
  *   cgctl reset                        zero statistics and histograms
@@ -24,6 +25,9 @@ const char ctl_usage[] =
 	"  status                        kernel, module version, mode, redirection\n"
 	"  stats [--nonzero] [--json] [--diff FILE] [--file FILE] [--get NAME]\n"
 	"  stats --save FILE             save the statistics for a later --diff\n"
+	"  stats --prometheus [--file FILE [--hist-file FILE]] [--output FILE]\n"
+	"                                Prometheus text format (statistics, mode,\n"
+	"                                histograms); --output: written atomically\n"
 	"  watch [SECONDS] [--count N]   rates per interval (default 1 s)\n"
 	"  hist [NAME...] [--raw]        latency histograms\n"
 	"  reset                         zero statistics and histograms\n"

@@ -41,6 +41,38 @@ int ctl_read_line(const char *path, char *buf, size_t len);
 /* Writes text to path in one write(2); 0 or -1 with errno. */
 int ctl_write_text(const char *path, const char *text);
 
+/* ---- cmd_hist.c: debugfs "hist", parsed --------------------------------- */
+
+#define CTL_HIST_MAX		16
+#define CTL_HIST_BUCKETS	64
+
+struct ctl_bucket {
+	unsigned long long lo, hi, count;	/* [lo, hi] nanoseconds */
+};
+
+struct ctl_hist {
+	char name[64];
+	unsigned long long count, sum, max;
+	int nbuckets;
+	struct ctl_bucket bucket[CTL_HIST_BUCKETS];
+};
+
+struct ctl_hists {
+	int n;
+	struct ctl_hist hist[CTL_HIST_MAX];
+};
+
+/* Parses a "hist" file (debugfs or a saved copy); exits 1 if unreadable or
+ * malformed, saying which line. */
+void ctl_hist_load(struct ctl_hists *h, const char *path);
+
+/* ---- prom.c: the Prometheus text format (cgctl stats --prometheus) ------ */
+
+/* Prints the statistics of @stats_file (NULL: the live module's, with its
+ * mode and histograms) and of @hist_file (a saved "hist", or NULL) to stdout,
+ * or to @output atomically (NULL: stdout). Returns an exit code. */
+int ctl_prom_run(const char *stats_file, const char *hist_file, const char *output);
+
 /* ---- kernel.c: what the running kernel is --------------------------------- */
 
 struct ctl_kernel {

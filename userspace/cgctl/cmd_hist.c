@@ -11,25 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CTL_HIST_MAX		16
-#define CTL_HIST_BUCKETS	64
 #define CTL_BAR_WIDTH		40
-
-struct ctl_bucket {
-	unsigned long long lo, hi, count;
-};
-
-struct ctl_hist {
-	char name[64];
-	unsigned long long count, sum, max;
-	int nbuckets;
-	struct ctl_bucket bucket[CTL_HIST_BUCKETS];
-};
-
-struct ctl_hists {
-	int n;
-	struct ctl_hist hist[CTL_HIST_MAX];
-};
 
 /* One line of debugfs "hist" into h; false if it is neither kind. */
 static bool ctl_hist_parse_line(const char *line, struct ctl_hists *h)
@@ -55,7 +37,7 @@ static bool ctl_hist_parse_line(const char *line, struct ctl_hists *h)
 	return true;
 }
 
-static void ctl_hist_load(struct ctl_hists *h, const char *path)
+void ctl_hist_load(struct ctl_hists *h, const char *path)
 {
 	char line[256];
 	FILE *f = fopen(path, "r");

@@ -5,11 +5,14 @@
  *   cgctl stats [--nonzero] [--json] [--diff FILE] [--file FILE]
  *   cgctl stats [--diff FILE] [--file FILE] --get NAME
  *   cgctl stats --save FILE
+ *   cgctl stats --prometheus [--file FILE [--hist-file FILE]] [--output FILE]
  *   cgctl reset
  *
  * The table is "NAME VALUE" with aligned columns; --json one object of
  * name: number; --diff the change since a copy saved with --save; --file
- * reads a saved copy instead of the live file; --get prints one value.
+ * reads a saved copy instead of the live file; --get prints one value;
+ * --prometheus the text exposition format (prom.c), --output writing it
+ * atomically into a file.
  */
 #include "cgctl.h"
 
@@ -18,8 +21,8 @@
 #include <string.h>
 
 struct ctl_stats_opts {
-	bool nonzero, json;
-	const char *diff, *file, *save, *get;
+	bool nonzero, json, prometheus;
+	const char *diff, *file, *save, *get, *hist_file, *output;
 };
 
 static void ctl_stats_parse_opts(int argc, char **argv, struct ctl_stats_opts *o)
@@ -43,9 +46,23 @@ static void ctl_stats_parse_opts(int argc, char **argv, struct ctl_stats_opts *o
 			o->save = argv[++i];
 		else if (!strcmp(a, "--get") && more)
 			o->get = argv[++i];
+		else if (!strcmp(a, "--prometheus"))
+			o->prometheus = true;
+		else if (!strcmp(a, "--hist-file") && more)
+			o->hist_file = argv[++i];
+		else if (!strcmp(a, "--output") && more)
+			o->output = argv[++i];
 		else
 			cgu_usage_fail(ctl_usage, "stats: bad argument '%s'", a);
 	}
+	if ((o->hist_file || o->output) && !o->prometheus)
+		cgu_usage_fail(ctl_usage, "stats: --hist-file and --output go with --prometheus");
+	if (o->prometheus && (o->save || o->diff || o->get || o->nonzero || o->json))
+		cgu_usage_fail(ctl_usage,
+			       "stats: --prometheus takes only --file, --hist-file and --output");
+	if (o->hist_file && !o->file)
+		cgu_usage_fail(ctl_usage,
+			       "stats: --hist-file goes with --file (live, the histograms are read from debugfs)");
 	if (o->save && (o->diff || o->file || o->get || o->nonzero || o->json))
 		cgu_usage_fail(ctl_usage, "stats: --save takes no other option");
 	if (o->get && (o->nonzero || o->json))
@@ -135,6 +152,8 @@ int ctl_cmd_stats(int argc, char **argv)
 	int ret;
 
 	ctl_stats_parse_opts(argc, argv, &o);
+	if (o.prometheus)
+		return ctl_prom_run(o.file, o.hist_file, o.output);
 	if (o.file)
 		ctl_load_saved(o.file, &cur);
 	else
