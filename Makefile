@@ -27,7 +27,8 @@ export KDIR KRELEASE BUILD
 
 .PHONY: all module userspace testmods selftest-module selftests check demo stress bench oracle-check abi-sweep \
 	debug-kernel debug-check \
-	checkpatch shellcheck sparse lint clean help modules_install install uninstall dkms-add dkms-check deps
+	checkpatch shellcheck sparse lint clean help modules_install install uninstall dkms-add dkms-check deps \
+	dkms-stage deb metrics-check
 
 all: module userspace
 
@@ -84,18 +85,38 @@ uninstall:
 
 modules_install: install
 
+# What DKMS builds the module from, the one list: dkms-add, dkms-check
+# (tests/harness/dkms-check.sh) and the collapse-guard-dkms package
+# (debian/rules) all copy it with dkms-stage, without kbuild's outputs.
+DKMS_SOURCES = dkms.conf Kbuild VERSION LICENSE module include debugfs
+dkms-stage:
+	@[ -n "$(DKMS_STAGE)" ] || { echo "collapse_guard: dkms-stage needs DKMS_STAGE=<dir>" >&2; false; }
+	rm -rf $(DKMS_STAGE)
+	mkdir -p $(DKMS_STAGE)
+	cp -r $(DKMS_SOURCES) $(DKMS_STAGE)/
+	find $(DKMS_STAGE) \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' -o -name '*.mod*' \
+		-o -name '*.o.d' -o -name '.*.d' \) -delete
+
 # DKMS: the module's sources into /usr/src/collapse_guard-<version>, added.
 DKMS_SRC = /usr/src/collapse_guard-$(shell cat VERSION)
 dkms-add:
-	rm -rf $(DKMS_SRC)
-	mkdir -p $(DKMS_SRC)
-	cp -r dkms.conf Kbuild VERSION LICENSE module include debugfs $(DKMS_SRC)/
-	find $(DKMS_SRC) \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' -o -name '*.mod*' \) -delete
+	$(MAKE) dkms-stage DKMS_STAGE=$(DKMS_SRC)
 	dkms add -m collapse_guard -v $(shell cat VERSION)
 
 # dkms add and build for every installed 6.1 headers package (no install).
 dkms-check:
 	tests/harness/dkms-check.sh
+
+# The Debian packages collapse-guard-dkms and collapse-guard-tools, built
+# with dpkg-buildpackage (installs debhelper, dh-dkms, lintian with apt when
+# missing) from a copy of the tree, checked with lintian; into build/deb/.
+deb:
+	tests/harness/deb.sh
+
+# cgctl stats --prometheus on saved debugfs files, checked with promtool
+# (installs Debian's prometheus package when missing). No kernel; seconds.
+metrics-check: userspace
+	tests/harness/metrics-check.sh
 
 # Installs with apt whatever the guest tests need and is missing.
 deps:
@@ -106,6 +127,7 @@ deps:
 check: deps
 	$(MAKE) all testmods selftest-module selftests KDIR=$(GUEST_KDIR)
 	rc=0; tests/harness/model-check.sh || rc=1; tests/harness/build-refusals.sh || rc=1; \
+	tests/harness/metrics-check.sh || rc=1; \
 	tests/harness/run-check.sh || rc=1; tests/harness/run-oneway.sh || rc=1; exit $$rc
 
 demo: deps
@@ -182,6 +204,9 @@ help:
 	@echo "  uninstall        remove what install put there (DESTDIR= for both)"
 	@echo "  dkms-add         sources into /usr/src/collapse_guard-<version>, dkms add"
 	@echo "  dkms-check       dkms add/build for every installed 6.1 headers package"
+	@echo "  dkms-stage       copy the DKMS sources (DKMS_SOURCES) to DKMS_STAGE=<dir>"
+	@echo "  deb              Debian packages collapse-guard-dkms and -tools into build/deb, lintian"
+	@echo "  metrics-check    cgctl stats --prometheus on saved debugfs files, checked by promtool"
 	@echo "  clean            remove build outputs"
 	@echo "Variables:"
 	@echo "  KDIR=$(KDIR)"

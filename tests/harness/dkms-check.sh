@@ -46,11 +46,11 @@ releases() {
 	done | sort -V
 }
 
-# The sources DKMS gets: only what builds the module.
+# The sources DKMS gets: only what builds the module (the Makefile's
+# DKMS_SOURCES, copied by its dkms-stage target).
 stage_sources() {
-	mkdir -p "$TMP/src"
-	(cd "$REPO" && cp -r dkms.conf Kbuild VERSION LICENSE module include debugfs "$TMP/src/")
-	find "$TMP/src" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' -o -name '*.mod*' \) -delete
+	make -s -C "$REPO" dkms-stage DKMS_STAGE="$TMP/src" >"$TMP/stage.log" 2>&1 ||
+		{ cat "$TMP/stage.log" >&2; die "make dkms-stage failed"; }
 }
 
 # build_one RELEASE: built / excluded / FAILED.
