@@ -77,7 +77,7 @@ main() {
 	[ -f "$changes" ] || die "no $changes"
 	rm -rf "$SRC"
 	echo "deb: lintian $(basename "$changes")"
-	lintian --info --display-info --pedantic --show-overrides --fail-on error,warning "$changes" |
+	lintian --display-info --pedantic --show-overrides --fail-on error,warning "$changes" |
 		tee "$OUT/lintian.log"
 	echo "deb: lintian: no error, no warning"
 	(cd "$OUT" && ls -l -- *.deb *.dsc *.changes)
