@@ -28,7 +28,7 @@
 #include "cg_anon_lock.h"
 #include "cg_debugfs.h"
 #include "cg_hist.h"
-#include "cg_hooks.h"
+#include "cg_control.h"
 #include "cg_inject.h"
 #include "cg_mode.h"
 #include "cg_stats.h"
@@ -84,7 +84,7 @@ static int cg_mode_apply(char *buf)
 {
 	int mode = cg_mode_parse(buf);
 
-	return mode < 0 ? -EINVAL : cg_hooks_switch_mode(mode);
+	return mode < 0 ? -EINVAL : cg_control_set_mode(mode);
 }
 
 static ssize_t cg_mode_write(struct file *file, const char __user *ubuf,
@@ -107,9 +107,9 @@ static int cg_stats_seq_show(struct seq_file *seq, void *v)
 	int i;
 
 	for (i = 0; i < CG_PATH_COUNT; i++)
-		available[i] = cg_hooks_path_available(i);
-	cg_stats_show(seq, available, cg_hooks_missed(),
-		      cg_hooks_redirect_live());
+		available[i] = cg_control_path_available(i);
+	cg_stats_show(seq, available, cg_control_missed(),
+		      cg_control_redirect_live());
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(cg_stats_seq);
@@ -127,7 +127,7 @@ static int cg_reset_apply(char *buf)
 		return -EINVAL;
 	cg_stats_reset();
 	cg_hist_reset();
-	cg_hooks_missed_reset();
+	cg_control_missed_reset();
 	return 0;
 }
 
@@ -187,7 +187,7 @@ static int cg_anon_timing_apply(char *buf)
 
 	if (on < 0)
 		return -EINVAL;
-	if (on && !cg_hooks_path_available(CG_PATH_ANON))
+	if (on && !cg_control_path_available(CG_PATH_ANON))
 		return -ENODEV;
 	return cg_anon_lock_timing_set(on);
 }
@@ -206,7 +206,7 @@ static const struct file_operations cg_anon_timing_fops = {
 	.llseek = default_llseek,
 };
 
-int cg_debugfs_init(void)
+void cg_debugfs_init(void)
 {
 	struct dentry *dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
 
@@ -214,7 +214,7 @@ int cg_debugfs_init(void)
 	if (IS_ERR(dir)) {
 		pr_warn("debugfs unavailable (%ld): no statistics; the mode is at /sys/module/%s/parameters/mode\n",
 			PTR_ERR(dir), KBUILD_MODNAME);
-		return 0;
+		return;
 	}
 	debugfs_create_file("mode", 0600, dir, NULL, &cg_mode_fops);
 	debugfs_create_file("stats", 0400, dir, NULL, &cg_stats_seq_fops);
@@ -224,7 +224,6 @@ int cg_debugfs_init(void)
 	debugfs_create_file("anon_lock_timing", 0600, dir, NULL,
 			    &cg_anon_timing_fops);
 	cg_debugfs_dir = dir;
-	return 0;
 }
 
 void cg_debugfs_exit(void)

@@ -2,8 +2,11 @@
 #ifndef _CG_DEBUGFS_H
 #define _CG_DEBUGFS_H
 
-/* /sys/kernel/debug/collapse_guard/ (debugfs/debugfs.c); 0 even without debugfs. */
-int cg_debugfs_init(void);
+/*
+ * /sys/kernel/debug/collapse_guard/ (debugfs/debugfs.c).  Cannot fail: without
+ * debugfs (debugfs=off, or lockdown) the module says so once and goes on.
+ */
+void cg_debugfs_init(void);
 void cg_debugfs_exit(void);
 
 #endif /* _CG_DEBUGFS_H */

@@ -7,13 +7,7 @@
 #define _CG_STATS_H
 
 #include <linux/seq_file.h>
-
-/* The hooked khugepaged paths. */
-enum cg_path {
-	CG_PATH_FILE,	/* collapse_file(): shmem */
-	CG_PATH_ANON,	/* collapse_huge_page(): anonymous memory */
-	CG_PATH_COUNT
-};
+#include "cg_path.h"
 
 /* What the guarded collapse_file() counts. */
 enum cg_counter {

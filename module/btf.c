@@ -14,6 +14,9 @@
  *
  * A kernel without BTF is refused too, unless the ignore_missing_btf=1
  * parameter says to load unchecked, which the log then says.
+ *
+ * This is the authority on the mirrored types; layout.c looks again from
+ * the trace format and kallsyms (and alone, without BTF).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

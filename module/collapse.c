@@ -37,12 +37,15 @@
 #include <linux/shmem_fs.h>
 #include <linux/swap.h>
 #include "cg_collapse.h"
-#include "cg_ksyms.h"
 #include "cg_hist.h"
 #include "cg_inject.h"
+#include "cg_ksyms.h"
 #include "cg_selftest.h"
 #include "cg_stats.h"
 #include "cg_trace.h"
+#include "collapse_phases.h"
+#include "range.h"
+#include "uffd_missing.h"
 
 /*
  * Step 1: the new huge page, locked, and owned by the range.

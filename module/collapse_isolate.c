@@ -15,10 +15,10 @@
 #include <linux/rmap.h>
 #include <linux/shmem_fs.h>
 #include <linux/swap.h>
-#include "cg_collapse.h"
 #include "cg_inject.h"
 #include "cg_ksyms.h"
 #include "cg_selftest.h"
+#include "collapse_phases.h"
 
 /*
  * Preallocates the xarray nodes of the range, as 6.1 does.

@@ -28,12 +28,12 @@
 #include <linux/pagemap.h>
 #include <linux/shmem_fs.h>
 #include <linux/vmstat.h>
-#include "cg_collapse.h"
 #include "cg_hist.h"
 #include "cg_inject.h"
 #include "cg_ksyms.h"
 #include "cg_selftest.h"
 #include "cg_stats.h"
+#include "collapse_phases.h"
 
 /*
  * Stores a retry entry in every hole, walking the range once with the lock

@@ -18,8 +18,9 @@
 #include <linux/lockdep.h>
 #include <linux/mm.h>
 #include <linux/userfaultfd_k.h>
-#include "cg_collapse.h"
 #include "cg_ksyms.h"
+#include "collapse_phases.h"
+#include "uffd_missing.h"
 
 /* Context: i_mmap_rwsem of @mapping held (no VMA joins or leaves it). */
 static bool cg_vmas_uffd_missing(struct address_space *mapping, pgoff_t first,

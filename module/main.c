@@ -29,12 +29,13 @@
 #include <linux/module.h>
 #include "cg_anon_lock.h"
 #include "cg_btf.h"
-#include "cg_collapse.h"
+#include "cg_control.h"
 #include "cg_debugfs.h"
-#include "cg_hooks.h"
 #include "cg_ksyms.h"
 #include "cg_layout.h"
 #include "cg_mode.h"
+#include "ftrace_hold.h"
+#include "observe.h"
 
 /* Everything the load does while ftrace is held enabled. */
 static int __init cg_init_hooked(void)
@@ -50,13 +51,12 @@ static int __init cg_init_hooked(void)
 	ret = cg_layout_check();
 	if (ret)
 		return ret;
-	ret = cg_hooks_install();
+	ret = cg_control_start();
 	if (ret)
 		return ret;
-	ret = cg_debugfs_init();
-	if (ret)
-		cg_hooks_remove();
-	return ret;
+	/* without debugfs the module guards all the same (it says so once) */
+	cg_debugfs_init();
+	return 0;
 }
 
 static int __init cg_init(void)
@@ -64,11 +64,11 @@ static int __init cg_init(void)
 	int ret;
 
 	cg_observe_init();
-	ret = cg_hooks_hold_ftrace();
+	ret = cg_ftrace_hold();
 	if (ret)
 		return ret;
 	ret = cg_init_hooked();
-	cg_hooks_release_ftrace();
+	cg_ftrace_release();
 	if (ret)
 		return ret;
 	pr_info("version %s loaded, mode %s\n", CG_VERSION, cg_mode_name(cg_mode_get()));
@@ -78,7 +78,7 @@ static int __init cg_init(void)
 static void __exit cg_exit(void)
 {
 	cg_debugfs_exit();
-	cg_hooks_remove();
+	cg_control_stop();
 	cg_anon_lock_exit();
 	pr_info("unloaded\n");
 }

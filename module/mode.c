@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The active mode, its names, and the mode module parameter.
+ * The active mode and its names.  Switching it, with the hooks each mode
+ * needs, and the mode module parameter are module/control.c's.
  */
 #include <linux/kernel.h>
-#include <linux/mm.h>
-#include <linux/moduleparam.h>
 #include <linux/string.h>
-#include "cg_hooks.h"
 #include "cg_mode.h"
 
 static const char *const cg_mode_names[] = {
@@ -51,30 +49,3 @@ int cg_mode_format(char *buf, size_t size)
 	len += scnprintf(buf + len, size - len, "\n");
 	return len;
 }
-
-/* At load it only sets the mode; afterwards it switches, as debugfs does. */
-static int cg_param_set_mode(const char *val, const struct kernel_param *kp)
-{
-	int mode = cg_mode_parse(val);
-
-	if (mode < 0)
-		return mode;
-	return cg_hooks_switch_mode(mode);
-}
-
-static int cg_param_get_mode(char *buf, const struct kernel_param *kp)
-{
-	return cg_mode_format(buf, PAGE_SIZE);
-}
-
-static const struct kernel_param_ops cg_mode_param_ops = {
-	.set = cg_param_set_mode,
-	.get = cg_param_get_mode,
-};
-
-/*
- * Writable by root in sysfs too: the control that still works where
- * lockdown (Secure Boot) refuses writes to debugfs.
- */
-module_param_cb(mode, &cg_mode_param_ops, NULL, 0600);
-MODULE_PARM_DESC(mode, "off, observe or guard (default: guard); writable at runtime");

@@ -46,6 +46,9 @@
 #include "cg_ksyms.h"
 #include "cg_stats.h"
 #include "cg_trace.h"
+#include "observe.h"
+#include "range.h"
+#include "uffd_missing.h"
 
 #define CG_RANGE_LOCK_BITS	8
 

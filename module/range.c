@@ -10,7 +10,7 @@
 #include <linux/mm.h>
 #include <linux/rcupdate.h>
 #include <linux/xarray.h>
-#include "cg_collapse.h"
+#include "range.h"
 
 /**
  * cg_range_is_huge() - the range is one PMD-order entry

@@ -16,8 +16,8 @@
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
 #include <linux/userfaultfd_k.h>
-#include "cg_collapse.h"
 #include "cg_ksyms.h"
+#include "collapse_phases.h"
 
 /* Under the mm's mmap lock for write: drop the table, map the huge page. */
 static int cg_retract_locked(struct cg_collapse *c, struct vm_area_struct *vma,

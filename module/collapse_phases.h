@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The phases of the guarded collapse_file() (module/collapse*.c,
+ * module/retract.c) and the state they share; private to them.
+ */
+#ifndef _CG_COLLAPSE_PHASES_H
+#define _CG_COLLAPSE_PHASES_H
+
+#include <linux/fs.h>
+#include <linux/list.h>
+#include <linux/mm_types.h>
+#include <linux/xarray.h>
+#include "cg_khugepaged.h"
+
+/**
+ * struct cg_collapse - one collapse of [start, end) of a shmem file
+ * @mm:       the mm collapse_file() was called for
+ * @addr:     the address of the range in @mm
+ * @mapping:  the shmem file's page cache
+ * @cc:       the caller's collapse_control
+ * @start:    first page-cache index of the range (PMD aligned)
+ * @end:      one past the last index
+ * @xas:      cursor over the range (of order HPAGE_PMD_ORDER for the
+ *            slot reservation and the final store, single slots otherwise)
+ * @hpage:    the new huge page, locked, with index and mapping set
+ * @pagelist: present pages, locked and isolated, in index order
+ * @nr_present: present pages isolated (on @pagelist)
+ * @nr_none:  holes seen while scanning
+ * @nr_sealed: retry entries currently in the page cache
+ * @sealed:   the sealed section ran (a refusal is then "sealed", not "early")
+ * @committed: the huge page is in the page cache (whatever the result)
+ * @irqsoff_ns: how long the sealed section ran with irqs off
+ */
+struct cg_collapse {
+	struct mm_struct *mm;
+	unsigned long addr;
+	struct address_space *mapping;
+	struct collapse_control *cc;
+	pgoff_t start;
+	pgoff_t end;
+	struct xa_state *xas;
+	struct page *hpage;
+	struct list_head pagelist;
+	int nr_present;
+	int nr_none;
+	int nr_sealed;
+	bool sealed;
+	bool committed;
+	u64 irqsoff_ns;
+};
+
+/*
+ * The guard's own reasons for refusing, which 6.1 has no code for.  They
+ * never leave the module: cg_result_for_caller() maps them to the 6.1 codes
+ * whose MADV_COLLAPSE errno is current upstream's for the same reason.
+ */
+enum cg_guard_result {
+	/* 6.4's SCAN_PAGE_FILLED: a hole was filled while collapsing */
+	CG_SCAN_PAGE_FILLED = CG_SCAN_NR_RESULTS,
+	/* a VMA mapping the range has a MISSING-mode userfaultfd */
+	CG_SCAN_UFFD_MISSING,
+	/* the file is not shmem (a MAP_PRIVATE /dev/zero VMA, say) */
+	CG_SCAN_NOT_SHMEM,
+	/* the start index is not PMD aligned */
+	CG_SCAN_UNALIGNED,
+	CG_SCAN_GUARD_END
+};
+
+/*
+ * Positions @xas on the single slot @index, whatever the order of its last
+ * store, and clears any error it holds.
+ */
+static inline void cg_xas_seek(struct xa_state *xas, pgoff_t index)
+{
+	xas_set_order(xas, index, 0);
+}
+
+/* module/collapse_isolate.c */
+int cg_reserve_slots(struct cg_collapse *c);
+int cg_isolate_range(struct cg_collapse *c);
+
+/* module/collapse_uffd.c: the authority, inside the sealed section */
+bool cg_uffd_missing_mapped(struct cg_collapse *c);
+
+/* module/collapse_seal.c */
+int cg_seal_and_store(struct cg_collapse *c);
+
+/* module/retract.c */
+int cg_retract_page_tables(struct cg_collapse *c);
+
+/* The name of a result, 6.1's or the guard's own (statistics, events). */
+const char *cg_result_name(int result);
+
+#endif /* _CG_COLLAPSE_PHASES_H */
