@@ -10,6 +10,16 @@
 # KDIR defaults to the running kernel's build tree when it exists, else to the
 # newest installed Debian 6.1 headers whose kernel image is installed too.
 
+## KRELEASE: the guest kernel release (default: the newest /boot/vmlinuz-6.1.* with its headers)
+## KDIR: the kernel build tree the module is built against (default: the running kernel's, else KRELEASE's headers)
+## BUILD: where builds, guest images and logs go (default: build/)
+## V: 1 for the kernel build's full commands
+## DURATION: seconds of each timed run of make stress (default 600)
+## DESTDIR: the staging root of make install and uninstall
+## DKMS_STAGE: the directory make dkms-stage copies the DKMS sources to
+## CG_ACCEL: the guest's accelerator, tcg (default) or kvm where nested KVM works
+## CG_TESTS: run only the tests whose names match (globs or substrings, blank-separated)
+## CG_TIMEOUT_SCALE: an integer factor on every test's timeout (slow machines)
 KRELEASE ?= $(shell tests/harness/pick-kernel.sh 2>/dev/null)
 ifneq ($(wildcard /lib/modules/$(shell uname -r)/build/Makefile),)
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -30,9 +40,9 @@ export KDIR KRELEASE BUILD
 	checkpatch shellcheck sparse lint clean help modules_install install uninstall dkms-add dkms-check deps \
 	dkms-stage deb metrics-check
 
-all: module userspace
+all: module userspace ## collapse_guard.ko at the top and the userspace tools in build/bin (the default)
 
-module: $(KDIR)/Makefile
+module: $(KDIR)/Makefile ## collapse_guard.ko only (KDIR=, V=1 for the commands)
 	$(MAKE) -C $(KDIR) M=$(CURDIR) V=$(V) modules
 
 $(KDIR)/Makefile:
@@ -41,13 +51,13 @@ $(KDIR)/Makefile:
 	@echo "  (or pass KDIR=/path/to/a/configured/6.1/tree)" >&2
 	@false
 
-userspace:
+userspace: ## the userspace tools and test programs only, into build/bin
 	$(MAKE) -C userspace BUILD=$(BUILD)
 
 # A test build of the module, with the selftest= fault switches
 # (include/cg_selftest.h), from a copy of the sources: for the guest tests.
 SELFTEST_DIR = $(BUILD)/selftest-module
-selftest-module: $(KDIR)/Makefile
+selftest-module: $(KDIR)/Makefile ## a test build of the module with fault switches (build/selftest-module)
 	rm -rf $(SELFTEST_DIR)
 	mkdir -p $(SELFTEST_DIR)/module $(SELFTEST_DIR)/include $(SELFTEST_DIR)/debugfs
 	for d in module include debugfs; do cp $$d/*.[ch] $(SELFTEST_DIR)/$$d/; done
@@ -55,11 +65,11 @@ selftest-module: $(KDIR)/Makefile
 	$(MAKE) -C $(KDIR) M=$(SELFTEST_DIR) CG_SELFTEST=1 V=$(V) modules
 
 # A helper module for the guest tests only (tests/modules/cg_testmod.c).
-testmods: $(KDIR)/Makefile
+testmods: $(KDIR)/Makefile ## tests/modules/cg_testmod.ko, a helper for the guest tests
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/tests/modules V=$(V) modules
 
 # The kernel's own vm selftests (khugepaged, userfaultfd), for the guest.
-selftests:
+selftests: ## the kernel's khugepaged/userfaultfd selftests, for the guest
 	tests/harness/build-selftests.sh
 
 # The release the module is built for (its vermagic), not the headers'
@@ -70,26 +80,26 @@ MODDEST = $(DESTDIR)/lib/modules/$(MODREL)/updates
 # For people without DKMS: the module into /lib/modules/<release>/updates
 # (then depmod) and cgctl into /usr/local/sbin. DESTDIR= stages elsewhere.
 # Loads nothing: modprobe collapse_guard does (contrib/ has the config).
-install: all
+install: all ## module into /lib/modules/<release>/updates, cgctl into /usr/local/sbin (DESTDIR=)
 	@[ -n "$(MODREL)" ] || { echo "collapse_guard: no collapse_guard.ko to install" >&2; false; }
 	install -D -m 644 collapse_guard.ko $(MODDEST)/collapse_guard.ko
 	install -D -m 755 $(BUILD)/bin/cgctl $(DESTDIR)/usr/local/sbin/cgctl
 	install -D -m 644 userspace/cgctl/cgctl.8 $(DESTDIR)/usr/local/share/man/man8/cgctl.8
 	depmod -a $(if $(DESTDIR),-b $(DESTDIR)) $(MODREL)
 
-uninstall:
+uninstall: ## remove what install put there (DESTDIR=)
 	@[ -n "$(MODREL)" ] || { echo "collapse_guard: build it first (make), to know the release" >&2; false; }
 	rm -f $(MODDEST)/collapse_guard.ko $(DESTDIR)/usr/local/sbin/cgctl \
 		$(DESTDIR)/usr/local/share/man/man8/cgctl.8
 	depmod -a $(if $(DESTDIR),-b $(DESTDIR)) $(MODREL)
 
-modules_install: install
+modules_install: install ## the same as install
 
 # What DKMS builds the module from, the one list: dkms-add, dkms-check
 # (tests/harness/dkms-check.sh) and the collapse-guard-dkms package
 # (debian/rules) all copy it with dkms-stage, without kbuild's outputs.
 DKMS_SOURCES = dkms.conf Kbuild VERSION LICENSE module include debugfs
-dkms-stage:
+dkms-stage: ## copy the DKMS sources (DKMS_SOURCES) to DKMS_STAGE=<dir>
 	@[ -n "$(DKMS_STAGE)" ] || { echo "collapse_guard: dkms-stage needs DKMS_STAGE=<dir>" >&2; false; }
 	rm -rf $(DKMS_STAGE)
 	mkdir -p $(DKMS_STAGE)
@@ -99,118 +109,89 @@ dkms-stage:
 
 # DKMS: the module's sources into /usr/src/collapse_guard-<version>, added.
 DKMS_SRC = /usr/src/collapse_guard-$(shell cat VERSION)
-dkms-add:
+dkms-add: ## sources into /usr/src/collapse_guard-<version>, dkms add
 	$(MAKE) dkms-stage DKMS_STAGE=$(DKMS_SRC)
 	dkms add -m collapse_guard -v $(shell cat VERSION)
 
 # dkms add and build for every installed 6.1 headers package (no install).
-dkms-check:
+dkms-check: ## dkms add/build for every installed 6.1 headers package
 	tests/harness/dkms-check.sh
 
 # The Debian packages collapse-guard-dkms and collapse-guard-tools, built
 # with dpkg-buildpackage (installs debhelper, dh-dkms, lintian with apt when
 # missing) from a copy of the tree, checked with lintian; into build/deb/.
-deb:
+deb: ## Debian packages collapse-guard-dkms and -tools into build/deb, then lintian
 	tests/harness/deb.sh
 
 # cgctl stats --prometheus on saved debugfs files, checked with promtool
 # (installs Debian's prometheus package when missing). No kernel; seconds.
-metrics-check: userspace
+metrics-check: userspace ## cgctl stats --prometheus on saved debugfs files, checked by promtool
 	tests/harness/metrics-check.sh
 
 # Installs with apt whatever the guest tests need and is missing.
-deps:
+deps: ## install with apt what building and the guest tests need
 	tests/harness/deps.sh
 
 # The tests: installs what is missing, builds, checks the seal protocol's
 # model with spin, boots the guest, runs tests/cases.
-check: deps
+check: deps ## the tests: model, build refusals, metrics, tests/cases in the guest, one-way boots (TAP 13)
 	$(MAKE) all testmods selftest-module selftests KDIR=$(GUEST_KDIR)
-	rc=0; tests/harness/model-check.sh || rc=1; tests/harness/build-refusals.sh || rc=1; \
-	tests/harness/metrics-check.sh || rc=1; \
-	tests/harness/run-check.sh || rc=1; tests/harness/run-oneway.sh || rc=1; exit $$rc
+	tests/harness/check.sh
 
-demo: deps
+demo: deps ## boot the test kernel, load the module, show it at work
 	$(MAKE) all KDIR=$(GUEST_KDIR)
 	tests/harness/run-demo.sh
 
 # Long runs, kept out of 'make check'. DURATION (seconds, default 600) is the
 # length of tests/stress/100-everything.sh (cg_stress).
 DURATION ?= 600
-stress: deps
+stress: deps ## the long runs of tests/stress (DURATION= seconds of each timed run)
 	$(MAKE) all testmods selftest-module selftests KDIR=$(GUEST_KDIR)
 	CG_STRESS_DURATION=$(DURATION) tests/harness/run-check.sh --suite stress
 
 # One boot, every performance figure; the table goes to build/bench/.
-bench: deps
+bench: deps ## every performance figure in one boot, as ratios (build/bench)
 	$(MAKE) all KDIR=$(GUEST_KDIR)
 	tests/harness/run-check.sh --suite bench
 	tests/harness/bench-table.sh
 
 # Every Debian 6.1 ABI and flavour: build, boot, core tests (apt installs
 # headers and downloads images; long).
-abi-sweep: deps
+abi-sweep: deps ## build, boot and test on every Debian 6.1 ABI and flavour (long)
 	$(MAKE) userspace selftests
 	tests/harness/abi-sweep.sh
 
 # Differential: the oracle suite on Debian's 6.12 kernel (upstream's fix).
-oracle-check: deps
+oracle-check: deps ## tests/oracle on Debian's 6.12 kernel (upstream's fix), no module
 	$(MAKE) userspace
 	tests/harness/run-oracle.sh
 
-debug-kernel:
+debug-kernel: ## build a KASAN/lockdep/DEBUG_VM 6.1 kernel outside the tree (long)
 	tests/harness/build-debug-kernel.sh
 
-debug-check: debug-kernel
+debug-check: debug-kernel ## the suite against that debug kernel
 	tests/harness/run-debug-check.sh
 
-checkpatch:
+checkpatch: ## the kernel's checkpatch.pl over the kernel-side sources
 	tests/harness/lint.sh checkpatch
 
-shellcheck:
+shellcheck: ## shellcheck over the scripts, groff -ww over the man page
 	tests/harness/lint.sh shell man
 
-sparse: $(KDIR)/Makefile
+sparse: $(KDIR)/Makefile ## build with sparse (C=2)
 	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 CF="-D__CHECK_ENDIAN__" modules
 
-lint: checkpatch shellcheck sparse
+lint: checkpatch shellcheck sparse ## checkpatch, shellcheck, sparse and a W=1 build
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
 
-clean:
+clean: ## remove build outputs
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
 	-$(MAKE) -C $(KDIR) M=$(CURDIR)/tests/modules clean 2>/dev/null
 	$(MAKE) -C userspace clean BUILD=$(BUILD)
 	rm -rf $(BUILD)
 
-help:
+help: ## this list, made from the Makefile's own comments
 	@echo "Targets:"
-	@echo "  all (default)    collapse_guard.ko at the top and userspace tools in build/bin"
-	@echo "  selftests        the kernel's khugepaged/userfaultfd selftests, for the guest"
-	@echo "  testmods         tests/modules/cg_testmod.ko, a helper for the guest tests"
-	@echo "  selftest-module  a test build of the module with fault switches (build/selftest-module)"
-	@echo "  check            run the guest test suite (installs deps with apt when missing)"
-	@echo "  demo             boot the test kernel, load the module, run collapse workloads"
-	@echo "  stress           the long stress suite (tests/stress; DURATION=s of cg_stress), not part of check"
-	@echo "  bench            benchmarks that print figures (tests/bench)"
-	@echo "  oracle-check     tests/oracle on Debian's 6.12 kernel (upstream's fix), no module"
-	@echo "  abi-sweep        build, boot and test on every Debian 6.1 ABI and flavour (long)"
-	@echo "  debug-kernel     build a KASAN/lockdep/DEBUG_VM 6.1 kernel outside the tree"
-	@echo "  debug-check      run the suite against that debug kernel"
-	@echo "  checkpatch       scripts/checkpatch.pl over the kernel-side sources"
-	@echo "  sparse           build with sparse (C=2)"
-	@echo "  shellcheck       shellcheck over the scripts, groff -ww over the man page"
-	@echo "  lint             checkpatch, shellcheck, sparse and a W=1 build"
-	@echo "  install          module into /lib/modules/<release>/updates, cgctl into /usr/local/sbin"
-	@echo "  uninstall        remove what install put there (DESTDIR= for both)"
-	@echo "  dkms-add         sources into /usr/src/collapse_guard-<version>, dkms add"
-	@echo "  dkms-check       dkms add/build for every installed 6.1 headers package"
-	@echo "  dkms-stage       copy the DKMS sources (DKMS_SOURCES) to DKMS_STAGE=<dir>"
-	@echo "  deb              Debian packages collapse-guard-dkms and -tools into build/deb, lintian"
-	@echo "  metrics-check    cgctl stats --prometheus on saved debugfs files, checked by promtool"
-	@echo "  clean            remove build outputs"
-	@echo "Variables:"
-	@echo "  KDIR=$(KDIR)"
-	@echo "  KRELEASE=$(KRELEASE) (the guest kernel release)"
-	@echo "  BUILD=$(BUILD)"
-	@echo "  CG_ACCEL=tcg|kvm (guest accelerator, default tcg)"
-	@echo "  CG_TESTS='pattern' (run only matching tests/cases)"
+	@awk -F ':.*## ' '/^[a-z_-]+:.*## / { printf "  %-16s %s\n", $$1, $$2 }' $(firstword $(MAKEFILE_LIST))
+	@echo "Variables (make VAR=value, or the environment):"
+	@sed -n 's/^## \([A-Z_]*\): /  \1: /p' $(firstword $(MAKEFILE_LIST))

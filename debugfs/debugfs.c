@@ -11,7 +11,7 @@
  *                         lock (module/anon_lock.c); off by default
  *
  * Every write is validated: anything but what is documented is refused with
- * -EINVAL and changes nothing (see README.md for every file's format).
+ * -EINVAL and changes nothing (docs/reference.md gives every file's format).
  *
  * Root only.  Without debugfs (debugfs=off, or where it cannot be created)
  * the module still loads and guards; /sys/module/collapse_guard/parameters/

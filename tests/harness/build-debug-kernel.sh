@@ -43,10 +43,9 @@ say() {
 	printf 'debug-kernel: %s\n' "$*"
 }
 
-die() {
-	printf 'debug-kernel: ERROR: %s\n' "$*" >&2
-	exit 1
-}
+CG_PROG=debug-kernel
+# shellcheck source=tests/harness/host.sh
+. "$HERE/host.sh"
 
 # Packages from $BUILD_DEPS (and linux-source-6.1) that are not installed.
 missing_packages() {

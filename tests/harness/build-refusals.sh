@@ -19,10 +19,9 @@ WORK=$BUILD/build-refusals
 N=0
 FAILED=0
 
-die() {
-	echo "build-refusals: $*" >&2
-	exit 2
-}
+CG_PROG=build-refusals
+# shellcheck source=tests/harness/host.sh
+. "$HARNESS/host.sh"
 
 is_installed() {
 	[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]
@@ -85,6 +84,7 @@ expect_success() {
 main() {
 	local rt fixed
 	mkdir -p "$WORK"
+	echo "TAP version 13"
 	rt=${KRELEASE%-amd64}-rt-amd64
 	fixed=$(newest_612_headers)
 	[ -n "$fixed" ] || die "no linux-headers-6.12.*-amd64 package known to apt"
@@ -94,6 +94,7 @@ main() {
 	expect_refusal "$rt" "PREEMPT_RT kernel.*the bug cannot happen, and the module is not needed"
 	expect_refusal "${fixed#linux-headers-}" "this kernel does not need the module"
 	echo "1..$N"
+	cg_tap_totals $((N - FAILED)) "$FAILED" 0
 	[ "$FAILED" -eq 0 ]
 }
 

@@ -21,10 +21,9 @@ VERSION=$(cat "$REPO/VERSION")
 SRC=$OUT/collapse-guard-$VERSION
 NEEDED="build-essential debhelper dh-dkms dkms lintian"
 
-die() {
-	echo "deb: $*" >&2
-	exit 2
-}
+CG_PROG=deb
+# shellcheck source=tests/harness/host.sh
+. "$HARNESS/host.sh"
 
 is_installed() {
 	[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]

@@ -12,10 +12,9 @@ HARNESS=$(cd "$(dirname "$0")" && pwd)
 PACKAGES="linux-image-amd64 linux-headers-amd64 qemu-system-x86 busybox-static
 build-essential cpio kmod gzip xz-utils sparse linux-source-6.1 spin"
 
-die() {
-	echo "deps: $*" >&2
-	exit 1
-}
+CG_PROG=deps
+# shellcheck source=tests/harness/host.sh
+. "$HARNESS/host.sh"
 
 is_installed() {
 	[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]

@@ -18,10 +18,9 @@ VERSION=$(cat "$REPO/VERSION")
 NAME=collapse_guard
 TMP=$(mktemp -d)
 
-die() {
-	echo "dkms-check: $*" >&2
-	exit 2
-}
+CG_PROG=dkms-check
+# shellcheck source=tests/harness/host.sh
+. "$HARNESS/host.sh"
 
 cleanup() {
 	dkms remove "$NAME/$VERSION" --all >/dev/null 2>&1 || true

@@ -18,10 +18,9 @@ BUILD=${BUILD:-$REPO/build}
 SOURCE_TARBALL=${CG_LINUX_SOURCE:-/usr/src/linux-source-6.1.tar.xz}
 TOOLS=$BUILD/tools/checkpatch
 
-die() {
-	echo "lint: $*" >&2
-	exit 2
-}
+CG_PROG=lint
+# shellcheck source=tests/harness/host.sh
+. "$HARNESS/host.sh"
 
 # checkpatch_tools: checkpatch.pl and the data files it reads next to itself,
 # in one pass over the tarball (the first run takes a while).

@@ -22,10 +22,9 @@ WORK=$BUILD/metrics-check
 N=0
 FAILED=0
 
-die() {
-	echo "metrics-check: $*" >&2
-	exit 2
-}
+CG_PROG=metrics-check
+# shellcheck source=tests/harness/host.sh
+. "$HARNESS/host.sh"
 
 ok() {
 	N=$((N + 1))
@@ -204,6 +203,7 @@ main() {
 	rm -rf "$WORK"
 	mkdir -p "$WORK" "$out"
 	ensure_promtool
+	echo "TAP version 13"
 
 	CG_DEBUGFS=$FIX CG_MODE_FILE=$FIX/mode "$CGCTL" stats --prometheus >"$live"
 	"$CGCTL" stats --prometheus --file "$FIX/stats" --hist-file "$FIX/hist" >"$saved"
@@ -247,6 +247,7 @@ main() {
 		stats --prometheus --file "$FIX/stats" --output "$WORK/none/cg.prom"
 
 	echo "1..$N"
+	cg_tap_totals $((N - FAILED)) "$FAILED" 0
 	[ "$FAILED" -eq 0 ] || { echo "# $FAILED of $N failed"; return 1; }
 }
 

@@ -27,10 +27,9 @@ CG_SELFTEST_KO=${CG_SELFTEST_KO:-$BUILD/selftest-module/collapse_guard.ko}
 # zram and its default compressor, a module in some flavours (cloud-amd64)
 CG_GUEST_MODULES=${CG_GUEST_MODULES:-zram lzo-rle}
 
-die() {
-	echo "mkinitramfs: $*" >&2
-	exit 1
-}
+CG_PROG=mkinitramfs
+# shellcheck source=tests/harness/host.sh
+. "$HARNESS/host.sh"
 
 warn() {
 	echo "mkinitramfs: $*" >&2

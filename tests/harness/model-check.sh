@@ -15,12 +15,17 @@ BUILD=${BUILD:-$REPO/build}
 MODEL=$REPO/tests/model/seal.pml
 WORK=$BUILD/model
 
-command -v spin >/dev/null || { echo "model-check: no spin (apt-get install spin)" >&2; exit 2; }
+CG_PROG=model-check
+# shellcheck source=tests/harness/host.sh
+. "$HARNESS/host.sh"
+
+command -v spin >/dev/null || die "no spin (apt-get install spin)"
 rm -rf "$WORK"
 mkdir -p "$WORK"
 
 n=0
 failed=0
+echo "TAP version 13"
 
 # verify EXPECT NAME DEFINES...: EXPECT is "holds" or "violated".
 verify() {
@@ -59,5 +64,6 @@ verify violated no-barrier-truncate -DNO_BARRIER -DTRUNCATE
 verify violated collapse-reachable -DTRUNCATE -DREACH_COLLAPSE
 verify violated event-reachable -DTRUNCATE -DREACH_EVENT
 echo "1..$n"
+cg_tap_totals $((n - failed)) "$failed" 0
 echo "model-check: $((n - failed)) passed, $failed failed"
 [ "$failed" -eq 0 ]

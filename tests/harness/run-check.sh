@@ -52,10 +52,9 @@ export BUILD
 # shellcheck source=tests/harness/shared.sh
 . "$HARNESS/shared.sh"
 
-die() {
-	echo "run-check: $*" >&2
-	exit 2
-}
+CG_PROG=run-check
+# shellcheck source=tests/harness/host.sh
+. "$HARNESS/host.sh"
 
 parse_args() {
 	SUITE=cases
@@ -443,6 +442,7 @@ report() {
 	print_test_logs
 	check_run || ok=1
 	echo "# guest $KRELEASE, ${CG_ACCEL:-tcg}, wall time ${WALL} s"
+	cg_tap_totals "$PASSED" "$FAILED" "$SKIPPED"
 	if [ "$SKIPPED" -gt 0 ]; then
 		echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
 	else
@@ -459,6 +459,7 @@ main() {
 	select_tests
 	mkdir -p "$OUTDIR"
 	"$HARNESS/mkinitramfs.sh" "$SUITE" "$SOURCE" "$OUTDIR"
+	echo "TAP version 13"
 	echo "1..${#TESTS[@]}"
 	boot_guest
 	parse_results

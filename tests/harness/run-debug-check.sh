@@ -47,10 +47,9 @@ say() {
 	printf 'debug-check: %s\n' "$*"
 }
 
-die() {
-	printf 'debug-check: ERROR: %s\n' "$*" >&2
-	exit 1
-}
+CG_PROG=debug-check
+# shellcheck source=tests/harness/host.sh
+. "$HERE/host.sh"
 
 ensure_debug_kernel() {
 	"$HERE/build-debug-kernel.sh" || die "debug kernel build failed"

@@ -19,21 +19,37 @@ DIR=$REPO/tests/oneway
 
 # shellcheck source=tests/harness/shared.sh
 . "$HARNESS/shared.sh"
+CG_PROG=run-oneway
+# shellcheck source=tests/harness/host.sh
+. "$HARNESS/host.sh"
+# shellcheck source=tests/harness/tap.sh
+. "$HARNESS/tap.sh"
+
+# run_one FILE INDEX: the one-way test in a boot of its own, as a subtest.
+run_one() {
+	local name append qemu
+	name=$(basename "$1" .sh)
+	append=$(head -n 20 "$1" | sed -n 's/^# append: //p' | head -n 1)
+	qemu=$(head -n 20 "$1" | sed -n 's/^# qemu: //p' | head -n 1)
+	CG_SUITE_DIR=$DIR CG_TESTS="^$name\$" \
+		CG_APPEND="${CG_APPEND:+$CG_APPEND }$append" \
+		CG_QEMU_ARGS="${CG_QEMU_ARGS:+$CG_QEMU_ARGS }$qemu" \
+		cg_tap_subtest "$2" "$name" \
+		"in a boot of its own${append:+ ($append)}${qemu:+ (QEMU $qemu)}" \
+		"$HARNESS/run-check.sh" --suite "oneway-$name"
+}
 
 main() {
-	local t name append qemu rc=0 n=0
-	while read -r t; do
-		name=$(basename "$t" .sh)
-		n=$((n + 1))
-		append=$(head -n 20 "$t" | sed -n 's/^# append: //p' | head -n 1)
-		qemu=$(head -n 20 "$t" | sed -n 's/^# qemu: //p' | head -n 1)
-		echo "# one-way test $name, in a boot of its own${append:+ ($append)}${qemu:+ (QEMU $qemu)}"
-		CG_SUITE_DIR=$DIR CG_TESTS="^$name\$" \
-			CG_APPEND="${CG_APPEND:+$CG_APPEND }$append" \
-			CG_QEMU_ARGS="${CG_QEMU_ARGS:+$CG_QEMU_ARGS }$qemu" \
-			"$HARNESS/run-check.sh" --suite "oneway-$name" || rc=1
-	done < <(cg_selected_tests "$DIR" "${CG_TESTS:-}")
-	[ "$n" -gt 0 ] || echo "# no one-way test selected"
+	local tests t i=0 rc=0
+	mapfile -t tests < <(cg_selected_tests "$DIR" "${CG_TESTS:-}")
+	echo "TAP version 13"
+	echo "1..${#tests[@]}"
+	for t in "${tests[@]}"; do
+		i=$((i + 1))
+		run_one "$t" "$i" || rc=1
+	done
+	[ "$i" -gt 0 ] || echo "# no one-way test selected"
+	cg_tap_summary
 	return $rc
 }
 

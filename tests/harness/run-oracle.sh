@@ -20,10 +20,9 @@ REPO=$(cd "$HARNESS/../.." && pwd)
 BUILD=${BUILD:-$REPO/build}
 DIR=$BUILD/oracle
 
-die() {
-	echo "oracle: $*" >&2
-	exit 2
-}
+CG_PROG=oracle
+# shellcheck source=tests/harness/host.sh
+. "$HARNESS/host.sh"
 
 newest_package() {
 	apt-cache search --names-only '^linux-image-6\.12\.[0-9.]+\+deb12-amd64-unsigned$' |

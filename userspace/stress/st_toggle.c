@@ -14,7 +14,7 @@
  * Every switch that removes an ftrace ops (to off, rmmod, and insmod, which
  * releases the ops it resolved symbols under) waits in ftrace for an
  * RCU-tasks grace period, which khugepaged at scan_sleep_millisecs=0 never
- * grants (README, Limits): khugepaged sleeps 50 ms per pass for the length
+ * grants (docs/deploying.md, Limits): khugepaged sleeps 50 ms per pass for the length
  * of every switch.
  * Every other reload arms the seal delay first and removes the module while
  * a guarded collapse of the toggler's own range is asleep inside it (its
@@ -115,7 +115,7 @@ static pid_t st_khugepaged_pid(void)
  * collapse (collapse_file() sleeps only uninterruptibly: page and mmap
  * locks, allocation, reclaim). Its kernel stack is never read: unwinding a
  * running task through a kretprobe's return trampoline WARNs in 6.1's
- * rethook_find_ret_addr() (seen here; README, Limits).
+ * rethook_find_ret_addr() (seen here; docs/deploying.md, Limits).
  */
 static bool st_khugepaged_clear(pid_t pid, char *state)
 {

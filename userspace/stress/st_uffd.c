@@ -216,7 +216,7 @@ static void st_missing_cycle(struct st_uw *w)
 	st_uw_map_register(w, UFFDIO_REGISTER_MODE_MISSING);
 	/* Right after the registration: from here on, under guard, no hole
 	 * may be filled. A written page that SEEK_HOLE calls a hole is stock
-	 * 6.1's not-uptodate huge page (README, Limits), never a hole. */
+	 * 6.1's not-uptodate huge page (docs/deploying.md, Limits), never a hole. */
 	for (p = 0; p < n; p++) {
 		bool seen_hole = cgu_page_is_hole(w->f->fd, p);
 

@@ -12,7 +12,7 @@
  * helpers (insmod, rmmod, sh, khugepaged, cg_stress itself), then sysrq w
  * (the kernel stacks of the blocked tasks) and l (those of the running
  * CPUs; --no-sysrq leaves them out). Not sysrq t: unwinding a task running
- * through a kretprobe WARNs in 6.1 (README, Limits).
+ * through a kretprobe WARNs in 6.1 (docs/deploying.md, Limits).
  */
 #include "st.h"
 
