@@ -3,7 +3,7 @@
 #
 # Run one test suite in a QEMU guest booting Debian's 6.1 kernel with a
 # busybox initramfs, and report it as TAP:
-#   tests/harness/run-check.sh [--suite cases|stress|bench|oneway-NAME]
+#   tests/harness/run-check.sh [--suite cases|stress|oracle|bench|oneway-NAME]
 #   tests/harness/run-check.sh --demo          (what run-demo.sh does)
 # Prints one TAP line per test, the logs of failing tests (of every test for
 # bench and demo), then "N passed, N failed[, N skipped]". Exits non-zero on a
@@ -81,9 +81,9 @@ parse_args() {
 		esac
 	done
 	case $SUITE in
-	cases | stress | oneway-*) ;;
+	cases | stress | oracle | oneway-*) ;;
 	bench | demo) SHOW_ALL_LOGS=1 ;;
-	*) die "unknown suite '$SUITE' (cases, stress or bench)" ;;
+	*) die "unknown suite '$SUITE' (cases, stress, oracle or bench)" ;;
 	esac
 	SOURCE=${SOURCE:-${CG_SUITE_DIR:-$REPO/tests/$SUITE}}
 	SCALE=${CG_TIMEOUT_SCALE:-1}

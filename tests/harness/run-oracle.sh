@@ -63,8 +63,7 @@ main() {
 	CG_MODULE_KO=/nonexistent \
 	CG_MODDIR=$root/lib/modules \
 	CG_PVH=0 \
-	CG_SUITE_DIR=$REPO/tests/oracle \
-		"$HARNESS/run-check.sh" --suite cases "$@"
+		"$HARNESS/run-check.sh" --suite oracle "$@"
 }
 
 main "$@"
