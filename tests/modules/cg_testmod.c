@@ -22,6 +22,13 @@
  *	calls ftrace_kill(), what the kernel does after an ftrace bug:
  *	ftrace is dead for the rest of the boot.  The load then fails on
  *	purpose (ENODEV), leaving nothing loaded.
+ *
+ *   insmod cg_testmod.ko action=hold_rcu_tasks
+ *	starts a kernel thread (cg_hold) that runs without ever sleeping of
+ *	its own accord (it only yields through cond_resched()), as khugepaged
+ *	with scan_sleep_millisecs=0 and work to do does: an RCU-tasks grace
+ *	period, and so the removal of an ftrace_ops, waits until it stops.
+ *	rmmod cg_testmod stops it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -29,6 +36,7 @@
 #include <linux/fs.h>
 #include <linux/ftrace.h>
 #include <linux/kprobes.h>
+#include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/sched.h>
 #include <linux/shmem_fs.h>
@@ -37,7 +45,7 @@
 
 static char *action = "";
 module_param(action, charp, 0444);
-MODULE_PARM_DESC(action, "ipmodify, call_collapse_file or kill_ftrace");
+MODULE_PARM_DESC(action, "ipmodify, call_collapse_file, kill_ftrace or hold_rcu_tasks");
 
 static void notrace cg_testmod_nop(unsigned long ip, unsigned long parent_ip,
 				   struct ftrace_ops *ops,
@@ -129,6 +137,26 @@ static int cg_testmod_call_collapse_file(void)
 	return -ENODEV;
 }
 
+static struct task_struct *cg_testmod_holder;
+
+/* Never a voluntary context switch: cond_resched() only preempts. */
+static int cg_testmod_hold(void *unused)
+{
+	while (!kthread_should_stop()) {
+		cond_resched();
+		cpu_relax();
+	}
+	return 0;
+}
+
+static int cg_testmod_hold_rcu_tasks(void)
+{
+	cg_testmod_holder = kthread_run(cg_testmod_hold, NULL, "cg_hold");
+	if (IS_ERR(cg_testmod_holder))
+		return PTR_ERR(cg_testmod_holder);
+	return 0;
+}
+
 static int __init cg_testmod_init(void)
 {
 	if (!strcmp(action, "call_collapse_file"))
@@ -137,12 +165,16 @@ static int __init cg_testmod_init(void)
 		return cg_testmod_ipmodify();
 	if (!strcmp(action, "kill_ftrace"))
 		return cg_testmod_kill_ftrace();
-	pr_err("action=ipmodify or action=kill_ftrace\n");
+	if (!strcmp(action, "hold_rcu_tasks"))
+		return cg_testmod_hold_rcu_tasks();
+	pr_err("action=ipmodify, call_collapse_file, kill_ftrace or hold_rcu_tasks\n");
 	return -EINVAL;
 }
 
 static void __exit cg_testmod_exit(void)
 {
+	if (cg_testmod_holder)
+		kthread_stop(cg_testmod_holder);
 	if (cg_testmod_registered) {
 		unregister_ftrace_function(&cg_testmod_ops);
 		ftrace_free_filter(&cg_testmod_ops);
@@ -152,4 +184,4 @@ static void __exit cg_testmod_exit(void)
 module_init(cg_testmod_init);
 module_exit(cg_testmod_exit);
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("collapse_guard test helper: a livepatch stand-in and an ftrace killer");
+MODULE_DESCRIPTION("collapse_guard test helper: a livepatch stand-in, an ftrace killer, an RCU-tasks holdout");

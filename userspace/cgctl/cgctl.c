@@ -32,6 +32,8 @@ const char ctl_usage[] =
 	"  hist [NAME...] [--raw]        latency histograms\n"
 	"  reset                         zero statistics and histograms\n"
 	"  mode [off|observe|guard]      print or switch the mode\n"
+	"  mode off --nudge-khugepaged   if the switch waits on khugepaged, raise its\n"
+	"                                scan_sleep_millisecs for the switch, then restore it\n"
 	"  doctor                        is this machine protected, exposed or not affected\n"
 	"environment: CG_DEBUGFS=dir (default /sys/kernel/debug/collapse_guard)\n"
 	"             CG_MODE_FILE=file (default /sys/module/collapse_guard/parameters/mode)\n"
