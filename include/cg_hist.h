@@ -8,12 +8,13 @@
 
 #include <linux/seq_file.h>
 #include <linux/types.h>
+#include "cg_names.h"
 
+/* The histograms (cg_names.h). */
 enum cg_hist {
-	CG_HIST_GUARD,		/* a guarded collapse_file(), entry to return */
-	CG_HIST_SEAL_IRQSOFF,	/* the sealed section, xarray locked, irqs off */
-	CG_HIST_STOCK,		/* the stock collapse_file() in mode observe */
-	CG_HIST_ANON_MMAP_WRITE, /* collapse_huge_page(): mmap lock held for write */
+#define CG_HIST_ENUM(id, name, help) CG_HIST_##id,
+	CG_HIST_LIST(CG_HIST_ENUM)
+#undef CG_HIST_ENUM
 	CG_HIST_COUNT
 };
 

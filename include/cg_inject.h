@@ -8,13 +8,13 @@
 
 #include <linux/seq_file.h>
 #include <linux/types.h>
+#include "cg_names.h"
 
+/* The injection points (cg_names.h). */
 enum cg_inject_point {
-	CG_INJECT_STORE_FAIL,	/* the huge page's xarray store fails (ENOMEM) */
-	CG_INJECT_HOLE_FILLED,	/* the seal finds a hole filled */
-	CG_INJECT_UFFD_VETO,	/* the sealed section's userfaultfd check vetoes */
-	CG_INJECT_ISOLATE_FAIL,	/* the scan fails after N pages isolated */
-	CG_INJECT_SEAL_DELAY,	/* sleep N ms between the scan and the seal */
+#define CG_INJECT_ENUM(id, name, help) CG_INJECT_##id,
+	CG_INJECT_LIST(CG_INJECT_ENUM)
+#undef CG_INJECT_ENUM
 	CG_INJECT_COUNT
 };
 

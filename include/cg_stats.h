@@ -7,25 +7,14 @@
 #define _CG_STATS_H
 
 #include <linux/seq_file.h>
+#include "cg_names.h"
 #include "cg_path.h"
 
-/* What the guarded collapse_file() counts. */
+/* What the guarded collapse_file() and the detector count (cg_names.h). */
 enum cg_counter {
-	CG_GUARD_CALLS,		/* calls that ran the guarded collapse_file */
-	CG_GUARD_SUCCEEDED,	/* huge page installed in the page cache */
-	CG_GUARD_UFFD_VETOED,	/* refused: a VMA has a MISSING-mode userfaultfd */
-	CG_GUARD_UFFD_VETOED_EARLY, /* ... of which before any work was done */
-	CG_GUARD_PAGE_FILLED,	/* refused: a hole was filled while collapsing */
-	CG_GUARD_HOLES_SEALED,	/* holes marked with retry entries */
-	CG_GUARD_STORE_FAILED,	/* an xarray store failed (ENOMEM) */
-	CG_GUARD_ROLLBACKS,	/* collapses undone after the huge page was allocated */
-	CG_GUARD_NOT_SHMEM,	/* refused: the file is not shmem */
-	CG_GUARD_UNALIGNED,	/* refused: the start index is not PMD aligned */
-	/* observe: stock collapses that put a huge page in the page cache */
-	CG_STOCK_COMMITTED,
-	/* observe: ... of which filled holes a MISSING uffd maps */
-	CG_UFFD_EXPOSED,
-	CG_UFFD_EXPOSED_HOLES,	/* ... the holes they filled */
+#define CG_COUNTER_ENUM(id, name, help) CG_##id,
+	CG_COUNTER_LIST(CG_COUNTER_ENUM)
+#undef CG_COUNTER_ENUM
 	CG_COUNTER_COUNT
 };
 

@@ -23,10 +23,9 @@ struct cg_histogram {
 static struct cg_histogram cg_hists[CG_HIST_COUNT];
 
 static const char *const cg_hist_names[] = {
-	[CG_HIST_GUARD]		  = "guard_collapse_ns",
-	[CG_HIST_SEAL_IRQSOFF]	  = "seal_irqsoff_ns",
-	[CG_HIST_STOCK]		  = "stock_collapse_ns",
-	[CG_HIST_ANON_MMAP_WRITE] = "anon_mmap_write_ns",
+#define CG_HIST_NAME(id, name, help) [CG_HIST_##id] = name,
+	CG_HIST_LIST(CG_HIST_NAME)
+#undef CG_HIST_NAME
 };
 static_assert(ARRAY_SIZE(cg_hist_names) == CG_HIST_COUNT);
 

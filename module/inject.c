@@ -33,26 +33,32 @@
 #define CG_INJECT_SHOTS_MAX	1000000
 
 struct cg_inject {
-	const char *name;
 	int min, max;		/* accepted values */
 	int disarmed;		/* the value that means "not armed" */
 	atomic_t value;
 	atomic_long_t fired;
 };
 
-#define CG_INJECT(_name, _min, _max, _off) {				\
-	.name = _name, .min = _min, .max = _max, .disarmed = _off,	\
+#define CG_INJECT(_min, _max, _off) {					\
+	.min = _min, .max = _max, .disarmed = _off,			\
 	.value = ATOMIC_INIT(_off),					\
 }
 
 static struct cg_inject cg_injects[] = {
-	[CG_INJECT_STORE_FAIL]	 = CG_INJECT("store_fail", 0, CG_INJECT_SHOTS_MAX, 0),
-	[CG_INJECT_HOLE_FILLED]	 = CG_INJECT("hole_filled", 0, CG_INJECT_SHOTS_MAX, 0),
-	[CG_INJECT_UFFD_VETO]	 = CG_INJECT("uffd_veto", 0, CG_INJECT_SHOTS_MAX, 0),
-	[CG_INJECT_ISOLATE_FAIL] = CG_INJECT("isolate_fail_after", -1, 512, -1),
-	[CG_INJECT_SEAL_DELAY]	 = CG_INJECT("seal_delay_ms", 0, CG_SEAL_DELAY_MAX_MS, 0),
+	[CG_INJECT_STORE_FAIL]	 = CG_INJECT(0, CG_INJECT_SHOTS_MAX, 0),
+	[CG_INJECT_HOLE_FILLED]	 = CG_INJECT(0, CG_INJECT_SHOTS_MAX, 0),
+	[CG_INJECT_UFFD_VETO]	 = CG_INJECT(0, CG_INJECT_SHOTS_MAX, 0),
+	[CG_INJECT_ISOLATE_FAIL] = CG_INJECT(-1, 512, -1),
+	[CG_INJECT_SEAL_DELAY]	 = CG_INJECT(0, CG_SEAL_DELAY_MAX_MS, 0),
 };
 static_assert(ARRAY_SIZE(cg_injects) == CG_INJECT_COUNT);
+
+static const char *const cg_inject_names[] = {
+#define CG_INJECT_NAME(id, name, help) [CG_INJECT_##id] = name,
+	CG_INJECT_LIST(CG_INJECT_NAME)
+#undef CG_INJECT_NAME
+};
+static_assert(ARRAY_SIZE(cg_inject_names) == CG_INJECT_COUNT);
 
 /* Any point armed: the fast path's one load. */
 static atomic_t cg_inject_armed = ATOMIC_INIT(0);
@@ -119,7 +125,7 @@ void cg_inject_show(struct seq_file *seq)
 	int i;
 
 	for (i = 0; i < CG_INJECT_COUNT; i++)
-		seq_printf(seq, "%s %d fired=%ld\n", cg_injects[i].name,
+		seq_printf(seq, "%s %d fired=%ld\n", cg_inject_names[i],
 			   atomic_read(&cg_injects[i].value),
 			   atomic_long_read(&cg_injects[i].fired));
 }
@@ -137,7 +143,7 @@ static int cg_inject_find(const char *name)
 	int i;
 
 	for (i = 0; i < CG_INJECT_COUNT; i++)
-		if (!strcmp(name, cg_injects[i].name))
+		if (!strcmp(name, cg_inject_names[i]))
 			return i;
 	return -EINVAL;
 }

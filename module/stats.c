@@ -21,19 +21,9 @@ static const char *const cg_path_names[] = {
 static_assert(ARRAY_SIZE(cg_path_names) == CG_PATH_COUNT);
 
 static const char *const cg_counter_names[] = {
-	[CG_GUARD_CALLS]	= "guard_calls",
-	[CG_GUARD_SUCCEEDED]	= "guard_succeeded",
-	[CG_GUARD_UFFD_VETOED]	= "guard_uffd_vetoed",
-	[CG_GUARD_UFFD_VETOED_EARLY] = "guard_uffd_vetoed_early",
-	[CG_GUARD_PAGE_FILLED]	= "guard_page_filled",
-	[CG_GUARD_HOLES_SEALED]	= "guard_holes_sealed",
-	[CG_GUARD_STORE_FAILED]	= "guard_store_failed",
-	[CG_GUARD_ROLLBACKS]	= "guard_rollbacks",
-	[CG_GUARD_NOT_SHMEM]	= "guard_refused_not_shmem",
-	[CG_GUARD_UNALIGNED]	= "guard_refused_unaligned",
-	[CG_STOCK_COMMITTED]	= "stock_committed",
-	[CG_UFFD_EXPOSED]	= "uffd_exposed",
-	[CG_UFFD_EXPOSED_HOLES]	= "uffd_exposed_holes",
+#define CG_COUNTER_NAME(id, name, help) [CG_##id] = name,
+	CG_COUNTER_LIST(CG_COUNTER_NAME)
+#undef CG_COUNTER_NAME
 };
 static_assert(ARRAY_SIZE(cg_counter_names) == CG_COUNTER_COUNT);
 

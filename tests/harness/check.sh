@@ -26,6 +26,7 @@ SUITES=(
 	"model:$HARNESS/model-check.sh"
 	"build-refusals:$HARNESS/build-refusals.sh"
 	"metrics:$HARNESS/metrics-check.sh"
+	"names:$HARNESS/names-check.sh"
 	"cases:$HARNESS/run-check.sh"
 	"oneway:$HARNESS/run-oneway.sh"
 )

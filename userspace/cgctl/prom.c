@@ -19,6 +19,7 @@
  * gauge collapse_guard_NAME_max_seconds.
  */
 #include "cgctl.h"
+#include "cg_names.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -39,38 +40,20 @@ struct ctl_prom_help {
 	const char *help;
 };
 
+/* The module's counters, from the table it is built from (cg_names.h). */
+#define CTL_PROM_HELP(id, name, help) { name, help },
 static const struct ctl_prom_help ctl_prom_single_help[] = {
 	{ "redirect_live",
 	  "1 while the module's hooks (the collapse_file redirection) are registered: modes observe and guard." },
-	{ "guard_calls", "Calls that ran the guarded collapse_file (mode guard)." },
-	{ "guard_succeeded", "Guarded collapses that installed a huge page in the page cache." },
-	{ "guard_uffd_vetoed",
-	  "Guarded collapses refused: a VMA mapping the range has a MISSING-mode userfaultfd." },
-	{ "guard_uffd_vetoed_early",
-	  "Of guard_uffd_vetoed, refused before anything was allocated, isolated or unmapped." },
-	{ "guard_page_filled", "Guarded collapses refused: a hole was filled while collapsing." },
-	{ "guard_holes_sealed", "Holes marked with retry entries by guarded collapses." },
-	{ "guard_store_failed", "Guarded collapses whose xarray store failed for memory." },
-	{ "guard_rollbacks", "Guarded collapses given up after pages were isolated." },
-	{ "guard_refused_not_shmem", "Guarded collapses refused: the file is not shmem." },
-	{ "guard_refused_unaligned",
-	  "Guarded collapses refused: the start index is not PMD aligned." },
-	{ "stock_committed",
-	  "Mode observe: stock collapses that put a huge page in the page cache." },
-	{ "uffd_exposed",
-	  "Mode observe: stock collapses that filled holes a MISSING-mode userfaultfd maps (events lost)." },
-	{ "uffd_exposed_holes", "Mode observe: the holes those exposed collapses filled." },
+	CG_COUNTER_LIST(CTL_PROM_HELP)
 	{ "probe_missed",
 	  "Anonymous collapses the collapse_huge_page probe could not follow." },
 };
 
 static const struct ctl_prom_help ctl_prom_hist_help[] = {
-	{ "guard_collapse_ns", "A guarded collapse_file, entry to return, refusals included." },
-	{ "seal_irqsoff_ns", "The guard's sealed section: xarray lock held, interrupts off." },
-	{ "stock_collapse_ns", "The stock collapse_file in mode observe." },
-	{ "anon_mmap_write_ns",
-	  "The mmap lock held for write by collapse_huge_page (while anon_lock_timing is 1)." },
+	CG_HIST_LIST(CTL_PROM_HELP)
 };
+#undef CTL_PROM_HELP
 
 struct ctl_prom {
 	bool up;
