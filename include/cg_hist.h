@@ -8,13 +8,12 @@
 
 #include <linux/seq_file.h>
 #include <linux/types.h>
-#include "cg_names.h"
 
 /* The histograms (cg_names.h). */
 enum cg_hist {
-#define CG_HIST_ENUM(id, name, help) CG_HIST_##id,
-	CG_HIST_LIST(CG_HIST_ENUM)
-#undef CG_HIST_ENUM
+#define CG_HIST(id, name, help) CG_HIST_##id,
+#include "cg_names.h"
+#undef CG_HIST
 	CG_HIST_COUNT
 };
 

@@ -8,13 +8,12 @@
 
 #include <linux/seq_file.h>
 #include <linux/types.h>
-#include "cg_names.h"
 
 /* The injection points (cg_names.h). */
 enum cg_inject_point {
-#define CG_INJECT_ENUM(id, name, help) CG_INJECT_##id,
-	CG_INJECT_LIST(CG_INJECT_ENUM)
-#undef CG_INJECT_ENUM
+#define CG_INJECT(id, name, help) CG_INJECT_##id,
+#include "cg_names.h"
+#undef CG_INJECT
 	CG_INJECT_COUNT
 };
 

@@ -7,14 +7,13 @@
 #define _CG_STATS_H
 
 #include <linux/seq_file.h>
-#include "cg_names.h"
 #include "cg_path.h"
 
 /* What the guarded collapse_file() and the detector count (cg_names.h). */
 enum cg_counter {
-#define CG_COUNTER_ENUM(id, name, help) CG_##id,
-	CG_COUNTER_LIST(CG_COUNTER_ENUM)
-#undef CG_COUNTER_ENUM
+#define CG_COUNTER(id, name, help) CG_##id,
+#include "cg_names.h"
+#undef CG_COUNTER
 	CG_COUNTER_COUNT
 };
 

@@ -23,9 +23,9 @@ struct cg_histogram {
 static struct cg_histogram cg_hists[CG_HIST_COUNT];
 
 static const char *const cg_hist_names[] = {
-#define CG_HIST_NAME(id, name, help) [CG_HIST_##id] = name,
-	CG_HIST_LIST(CG_HIST_NAME)
-#undef CG_HIST_NAME
+#define CG_HIST(id, name, help) name,
+#include "cg_names.h"
+#undef CG_HIST
 };
 static_assert(ARRAY_SIZE(cg_hist_names) == CG_HIST_COUNT);
 

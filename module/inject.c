@@ -39,24 +39,24 @@ struct cg_inject {
 	atomic_long_t fired;
 };
 
-#define CG_INJECT(_min, _max, _off) {					\
+#define CG_INJECT_RANGE(_min, _max, _off) {				\
 	.min = _min, .max = _max, .disarmed = _off,			\
 	.value = ATOMIC_INIT(_off),					\
 }
 
 static struct cg_inject cg_injects[] = {
-	[CG_INJECT_STORE_FAIL]	 = CG_INJECT(0, CG_INJECT_SHOTS_MAX, 0),
-	[CG_INJECT_HOLE_FILLED]	 = CG_INJECT(0, CG_INJECT_SHOTS_MAX, 0),
-	[CG_INJECT_UFFD_VETO]	 = CG_INJECT(0, CG_INJECT_SHOTS_MAX, 0),
-	[CG_INJECT_ISOLATE_FAIL] = CG_INJECT(-1, 512, -1),
-	[CG_INJECT_SEAL_DELAY]	 = CG_INJECT(0, CG_SEAL_DELAY_MAX_MS, 0),
+	[CG_INJECT_STORE_FAIL]	 = CG_INJECT_RANGE(0, CG_INJECT_SHOTS_MAX, 0),
+	[CG_INJECT_HOLE_FILLED]	 = CG_INJECT_RANGE(0, CG_INJECT_SHOTS_MAX, 0),
+	[CG_INJECT_UFFD_VETO]	 = CG_INJECT_RANGE(0, CG_INJECT_SHOTS_MAX, 0),
+	[CG_INJECT_ISOLATE_FAIL] = CG_INJECT_RANGE(-1, 512, -1),
+	[CG_INJECT_SEAL_DELAY]	 = CG_INJECT_RANGE(0, CG_SEAL_DELAY_MAX_MS, 0),
 };
 static_assert(ARRAY_SIZE(cg_injects) == CG_INJECT_COUNT);
 
 static const char *const cg_inject_names[] = {
-#define CG_INJECT_NAME(id, name, help) [CG_INJECT_##id] = name,
-	CG_INJECT_LIST(CG_INJECT_NAME)
-#undef CG_INJECT_NAME
+#define CG_INJECT(id, name, help) name,
+#include "cg_names.h"
+#undef CG_INJECT
 };
 static_assert(ARRAY_SIZE(cg_inject_names) == CG_INJECT_COUNT);
 

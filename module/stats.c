@@ -21,9 +21,9 @@ static const char *const cg_path_names[] = {
 static_assert(ARRAY_SIZE(cg_path_names) == CG_PATH_COUNT);
 
 static const char *const cg_counter_names[] = {
-#define CG_COUNTER_NAME(id, name, help) [CG_##id] = name,
-	CG_COUNTER_LIST(CG_COUNTER_NAME)
-#undef CG_COUNTER_NAME
+#define CG_COUNTER(id, name, help) name,
+#include "cg_names.h"
+#undef CG_COUNTER
 };
 static_assert(ARRAY_SIZE(cg_counter_names) == CG_COUNTER_COUNT);
 

@@ -27,15 +27,15 @@ test_lines() {
 	grep -rhv '^[[:space:]]*#' "$REPO/tests" --include='*.sh'
 }
 
-# table LIST: the "name"s of one list of cg_names.h
+# table MACRO: the names of one list of cg_names.h (CG_COUNTER, CG_HIST,
+# CG_INJECT)
 table() {
-	sed -n "/^#define $1(X)/,/^\$/p" "$REPO/include/cg_names.h" |
-		sed -n 's/^[[:space:]]*X([A-Z_]*, "\([a-z_0-9]*\)",.*/\1/p'
+	sed -n "s/^$1([A-Z_]*, \"\([a-z_0-9]*\)\",.*/\1/p" "$REPO/include/cg_names.h"
 }
 
 # The statistics debugfs "stats" prints.
 stat_names() {
-	table CG_COUNTER_LIST
+	table CG_COUNTER
 	echo redirect_live
 	echo probe_missed
 	for p in file anon; do
@@ -90,8 +90,8 @@ used_injects() {
 main() {
 	echo "TAP version 13"
 	check "statistics" "$(stat_names)" "$(used_stats)"
-	check "histograms" "$(table CG_HIST_LIST)" "$(used_hists)"
-	check "injection points" "$(table CG_INJECT_LIST)" "$(used_injects)"
+	check "histograms" "$(table CG_HIST)" "$(used_hists)"
+	check "injection points" "$(table CG_INJECT)" "$(used_injects)"
 	echo "1..$N"
 	cg_tap_totals $((N - FAILED)) "$FAILED" 0
 	[ "$FAILED" -eq 0 ]

@@ -19,7 +19,6 @@
  * gauge collapse_guard_NAME_max_seconds.
  */
 #include "cgctl.h"
-#include "cg_names.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -41,19 +40,21 @@ struct ctl_prom_help {
 };
 
 /* The module's counters, from the table it is built from (cg_names.h). */
-#define CTL_PROM_HELP(id, name, help) { name, help },
 static const struct ctl_prom_help ctl_prom_single_help[] = {
 	{ "redirect_live",
 	  "1 while the module's hooks (the collapse_file redirection) are registered: modes observe and guard." },
-	CG_COUNTER_LIST(CTL_PROM_HELP)
+#define CG_COUNTER(id, name, help) { name, help },
+#include "cg_names.h"
+#undef CG_COUNTER
 	{ "probe_missed",
 	  "Anonymous collapses the collapse_huge_page probe could not follow." },
 };
 
 static const struct ctl_prom_help ctl_prom_hist_help[] = {
-	CG_HIST_LIST(CTL_PROM_HELP)
+#define CG_HIST(id, name, help) { name, help },
+#include "cg_names.h"
+#undef CG_HIST
 };
-#undef CTL_PROM_HELP
 
 struct ctl_prom {
 	bool up;
