@@ -4,6 +4,7 @@
 #define CGU_FILL_H
 
 #include "cgu_base.h"
+#include "cgu_pattern.h"
 
 enum cgu_fill { CG_FILL_FULL, CG_FILL_PARTIAL, CG_FILL_SINGLE, CG_FILL_SWAPPED };
 extern const char *const cgu_fill_names[];	/* NULL-terminated */

@@ -2,25 +2,7 @@
 /* cgu_proc.c - /proc/self/smaps and /proc/meminfo. */
 #include "cgu.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <getopt.h>
-#include <limits.h>
-#include <linux/userfaultfd.h>
-#include <poll.h>
-#include <pthread.h>
-#include <setjmp.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
-#include <time.h>
-#include <unistd.h>
 
 /* Parse "Name:   123 kB" lines: returns true and the value if name matches. */
 static bool cgu_parse_kb_line(const char *line, const char *name, long *kb)

@@ -2,25 +2,9 @@
 /* cgu_sigbus.c - accesses that may raise SIGBUS (past EOF). */
 #include "cgu.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <getopt.h>
-#include <limits.h>
-#include <linux/userfaultfd.h>
-#include <poll.h>
-#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
-#include <time.h>
-#include <unistd.h>
 
 static __thread sigjmp_buf cgu_bus_jump;
 static __thread volatile sig_atomic_t cgu_bus_armed;
