@@ -17,6 +17,7 @@
  */
 #include "cgctl.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -55,6 +56,26 @@ static const struct ctl_command ctl_commands[] = {
 	{ "doctor", ctl_cmd_doctor },
 };
 
+int ctl_getopt(int argc, char **argv, const struct option *longopts)
+{
+	int c;
+
+	opterr = 0;
+	c = getopt_long(argc, argv, "+", longopts, NULL);
+	if (c == '?' || c == ':')
+		cgu_usage_fail(ctl_usage, "%s: bad option or missing value: '%s'", argv[0],
+			       argv[optind - 1]);
+	return c;
+}
+
+void ctl_no_arguments(int argc, char **argv)
+{
+	static const struct option none[] = { { NULL, 0, NULL, 0 } };
+
+	if (ctl_getopt(argc, argv, none) != -1 || optind != argc)
+		cgu_usage_fail(ctl_usage, "%s takes no argument", argv[0]);
+}
+
 int main(int argc, char **argv)
 {
 	size_t i;
@@ -68,6 +89,6 @@ int main(int argc, char **argv)
 		cgu_usage_fail(ctl_usage, "missing command");
 	for (i = 0; i < sizeof(ctl_commands) / sizeof(ctl_commands[0]); i++)
 		if (!strcmp(argv[1], ctl_commands[i].name))
-			return ctl_commands[i].run(argc - 2, argv + 2);
+			return ctl_commands[i].run(argc - 1, argv + 1);
 	cgu_usage_fail(ctl_usage, "unknown command '%s'", argv[1]);
 }

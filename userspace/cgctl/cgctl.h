@@ -24,6 +24,17 @@
 
 extern const char ctl_usage[];
 
+struct option;
+
+/*
+ * The subcommands' argument parsing: argv[0] is the subcommand's name.
+ * ctl_getopt() is getopt_long() that stops at the first operand and exits 2
+ * with the usage on an unknown option or a missing value; ctl_no_arguments()
+ * exits 2 if a subcommand that takes none got any.
+ */
+int ctl_getopt(int argc, char **argv, const struct option *longopts);
+void ctl_no_arguments(int argc, char **argv);
+
 /* ---- paths.c: the module's files, and errors that say what to do -------- */
 
 /* $CG_DEBUGFS/<file> (default /sys/kernel/debug/collapse_guard/<file>). */

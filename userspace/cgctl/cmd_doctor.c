@@ -154,9 +154,7 @@ int ctl_cmd_doctor(int argc, char **argv)
 	struct ctl_kernel k;
 	int ret;
 
-	(void)argv;
-	if (argc)
-		cgu_usage_fail(ctl_usage, "doctor takes no argument");
+	ctl_no_arguments(argc, argv);
 	if (geteuid() != 0) {
 		fprintf(stderr, "cgctl: doctor needs root (it reads debugfs and every process's mappings)\n");
 		return CTL_EXIT_USAGE;

@@ -6,6 +6,7 @@
  */
 #include "cgctl.h"
 
+#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,18 +118,26 @@ static int ctl_hist_raw(const char *path)
 int ctl_cmd_hist(int argc, char **argv)
 {
 	static struct ctl_hists h;
+	static const struct option opts[] = {
+		{ "raw", no_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 },
+	};
 	char path[PATH_MAX];
 	int i, names = 0;
+	bool raw = false;
 
 	ctl_debugfs_path(path, sizeof(path), "hist");
-	for (i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "--raw")) {
-			if (argc != 1)
-				cgu_usage_fail(ctl_usage, "hist: --raw takes no NAME");
-			return ctl_hist_raw(path);
-		}
+	while (ctl_getopt(argc, argv, opts) != -1)
+		raw = true;
+	argc -= optind;
+	argv += optind;
+	for (i = 0; i < argc; i++)
 		if (argv[i][0] == '-')
 			cgu_usage_fail(ctl_usage, "hist: bad argument '%s'", argv[i]);
+	if (raw) {
+		if (argc)
+			cgu_usage_fail(ctl_usage, "hist: --raw takes no NAME");
+		return ctl_hist_raw(path);
 	}
 	ctl_hist_load(&h, path);
 	for (i = 0; i < argc; i++, names++) {

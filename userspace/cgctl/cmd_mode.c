@@ -21,6 +21,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdint.h>
@@ -243,11 +244,21 @@ static int ctl_mode_set(const char *want, bool nudge)
 
 int ctl_cmd_mode(int argc, char **argv)
 {
-	bool nudge = argc == 2 && !strcmp(argv[1], "--nudge-khugepaged");
+	static const struct option opts[] = {
+		{ "nudge-khugepaged", no_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *want = NULL;
+	bool nudge = false;
 
-	if (argc == 0)
-		return ctl_mode_show();
-	if (argc == 1 || nudge)
-		return ctl_mode_set(argv[0], nudge);
-	cgu_usage_fail(ctl_usage, "mode: bad arguments (MODE [--nudge-khugepaged])");
+	/* the option goes before or after MODE */
+	while (ctl_getopt(argc, argv, opts) != -1)
+		nudge = true;
+	if (optind < argc)
+		want = argv[optind++];
+	while (ctl_getopt(argc, argv, opts) != -1)
+		nudge = true;
+	if (optind != argc || (nudge && !want))
+		cgu_usage_fail(ctl_usage, "mode: [MODE [--nudge-khugepaged]]");
+	return want ? ctl_mode_set(want, nudge) : ctl_mode_show();
 }

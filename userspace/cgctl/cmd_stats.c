@@ -16,6 +16,7 @@
  */
 #include "cgctl.h"
 
+#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -27,34 +28,36 @@ struct ctl_stats_opts {
 
 static void ctl_stats_parse_opts(int argc, char **argv, struct ctl_stats_opts *o)
 {
-	int i;
+	static const struct option opts[] = {
+		{ "nonzero", no_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "prometheus", no_argument, NULL, 'p' },
+		{ "diff", required_argument, NULL, 'd' },
+		{ "file", required_argument, NULL, 'f' },
+		{ "save", required_argument, NULL, 's' },
+		{ "get", required_argument, NULL, 'g' },
+		{ "hist-file", required_argument, NULL, 'H' },
+		{ "output", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
 
 	memset(o, 0, sizeof(*o));
-	for (i = 0; i < argc; i++) {
-		const char *a = argv[i];
-		bool more = i + 1 < argc;
-
-		if (!strcmp(a, "--nonzero"))
-			o->nonzero = true;
-		else if (!strcmp(a, "--json"))
-			o->json = true;
-		else if (!strcmp(a, "--diff") && more)
-			o->diff = argv[++i];
-		else if (!strcmp(a, "--file") && more)
-			o->file = argv[++i];
-		else if (!strcmp(a, "--save") && more)
-			o->save = argv[++i];
-		else if (!strcmp(a, "--get") && more)
-			o->get = argv[++i];
-		else if (!strcmp(a, "--prometheus"))
-			o->prometheus = true;
-		else if (!strcmp(a, "--hist-file") && more)
-			o->hist_file = argv[++i];
-		else if (!strcmp(a, "--output") && more)
-			o->output = argv[++i];
-		else
-			cgu_usage_fail(ctl_usage, "stats: bad argument '%s'", a);
+	while ((c = ctl_getopt(argc, argv, opts)) != -1) {
+		switch (c) {
+		case 'n': o->nonzero = true; break;
+		case 'j': o->json = true; break;
+		case 'p': o->prometheus = true; break;
+		case 'd': o->diff = optarg; break;
+		case 'f': o->file = optarg; break;
+		case 's': o->save = optarg; break;
+		case 'g': o->get = optarg; break;
+		case 'H': o->hist_file = optarg; break;
+		case 'o': o->output = optarg; break;
+		}
 	}
+	if (optind != argc)
+		cgu_usage_fail(ctl_usage, "stats: bad argument '%s'", argv[optind]);
 	if ((o->hist_file || o->output) && !o->prometheus)
 		cgu_usage_fail(ctl_usage, "stats: --hist-file and --output go with --prometheus");
 	if (o->prometheus && (o->save || o->diff || o->get || o->nonzero || o->json))
@@ -179,9 +182,7 @@ int ctl_cmd_reset(int argc, char **argv)
 {
 	char path[PATH_MAX];
 
-	(void)argv;
-	if (argc)
-		cgu_usage_fail(ctl_usage, "reset takes no argument");
+	ctl_no_arguments(argc, argv);
 	ctl_debugfs_path(path, sizeof(path), "reset");
 	if (ctl_write_text(path, "1\n"))
 		ctl_fail_io("cannot write", path);

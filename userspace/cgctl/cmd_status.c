@@ -47,9 +47,7 @@ int ctl_cmd_status(int argc, char **argv)
 	struct ctl_kernel k;
 	char version[64], mode[CTL_MODE_LEN];
 
-	(void)argv;
-	if (argc)
-		cgu_usage_fail(ctl_usage, "status takes no argument");
+	ctl_no_arguments(argc, argv);
 	ctl_kernel_read(&k);
 	ctl_status_kernel(&k);
 	if (!ctl_module_loaded()) {

@@ -6,6 +6,7 @@
  */
 #include "cgctl.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -71,17 +72,21 @@ int ctl_cmd_watch(int argc, char **argv)
 {
 	static struct cgu_stats a, b;
 	struct cgu_stats *before = &a, *now = &b, *tmp;
+	static const struct option opts[] = {
+		{ "count", required_argument, NULL, 'c' },
+		{ NULL, 0, NULL, 0 },
+	};
 	unsigned long secs = 1, count = 0, n;
-	int i;
 
-	for (i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "--count") && i + 1 < argc)
-			count = cgu_parse_ulong(argv[++i], "--count", 1, 1000000);
-		else if (argv[i][0] != '-' && i == 0)
-			secs = cgu_parse_ulong(argv[i], "SECONDS", 1, 3600);
-		else
-			cgu_usage_fail(ctl_usage, "watch: bad argument '%s'", argv[i]);
-	}
+	/* the options, then SECONDS, then the options again */
+	while (ctl_getopt(argc, argv, opts) != -1)
+		count = cgu_parse_ulong(optarg, "--count", 1, 1000000);
+	if (optind < argc && argv[optind][0] != '-')
+		secs = cgu_parse_ulong(argv[optind++], "SECONDS", 1, 3600);
+	while (ctl_getopt(argc, argv, opts) != -1)
+		count = cgu_parse_ulong(optarg, "--count", 1, 1000000);
+	if (optind != argc)
+		cgu_usage_fail(ctl_usage, "watch: bad argument '%s'", argv[optind]);
 	ctl_load_stats(before);
 	for (n = 0; !count || n < count; n++) {
 		if (n % CTL_WATCH_HEADER_EVERY == 0)
