@@ -25,27 +25,6 @@ CG_PROG=deb
 # shellcheck source=tests/harness/host.sh
 . "$HARNESS/host.sh"
 
-is_installed() {
-	[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]
-}
-
-ensure_tools() {
-	local p missing=()
-	for p in $NEEDED; do
-		is_installed "$p" || missing+=("$p")
-	done
-	[ ${#missing[@]} -eq 0 ] && return 0
-	[ "$(id -u)" -eq 0 ] || die "missing ${missing[*]} (apt-get install ${missing[*]})"
-	echo "deb: installing ${missing[*]}"
-	mkdir -p "$OUT"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-		"${missing[@]}" >"$OUT/apt.log" 2>&1 || {
-		apt-get update -qq >>"$OUT/apt.log" 2>&1
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-			"${missing[@]}" >>"$OUT/apt.log" 2>&1
-	} || die "cannot install ${missing[*]} (see $OUT/apt.log)"
-}
-
 # The tree to package: git's files (tracked, and new ones not ignored) as
 # they are in the work tree; outside git, everything but build/.
 copy_tree() {
@@ -63,7 +42,8 @@ copy_tree() {
 main() {
 	local changes
 	[ -f "$REPO/debian/changelog" ] || die "no debian/changelog in $REPO"
-	ensure_tools
+	# shellcheck disable=SC2086 # one word per package
+	cg_apt_ensure "$OUT/apt.log" $NEEDED
 	mkdir -p "$OUT"
 	rm -f "$OUT"/collapse-guard*_* "$OUT"/collapse-guard*.log
 	copy_tree

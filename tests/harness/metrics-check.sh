@@ -44,18 +44,6 @@ check() {
 	if "$@"; then ok "$what"; else not_ok "$what"; fi
 }
 
-ensure_promtool() {
-	command -v promtool >/dev/null && return 0
-	[ "$(id -u)" -eq 0 ] || die "no promtool (apt-get install prometheus, or run as root)"
-	echo "# installing prometheus (for promtool)"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus \
-		>"$WORK/apt.log" 2>&1 || {
-		apt-get update -qq >>"$WORK/apt.log" 2>&1
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-			prometheus >>"$WORK/apt.log" 2>&1
-	} || die "cannot install prometheus (see $WORK/apt.log)"
-}
-
 indent() {
 	sed 's/^/#   /'
 }
@@ -202,7 +190,7 @@ main() {
 		die "collapse_guard is loaded on this host: the 'not loaded' test cannot run"
 	rm -rf "$WORK"
 	mkdir -p "$WORK" "$out"
-	ensure_promtool
+	cg_apt_ensure "$WORK/apt.log" prometheus
 	echo "TAP version 13"
 
 	CG_DEBUGFS=$FIX CG_MODE_FILE=$FIX/mode "$CGCTL" stats --prometheus >"$live"
