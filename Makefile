@@ -38,7 +38,7 @@ export KDIR KRELEASE BUILD
 .PHONY: all module userspace testmods selftest-module selftests check demo stress bench oracle-check abi-sweep \
 	debug-kernel debug-check \
 	checkpatch shellcheck sparse lint clean help modules_install install uninstall dkms-add dkms-check deps \
-	dkms-stage deb metrics-check
+	dkms-stage deb deb-check metrics-check
 
 all: module userspace ## collapse_guard.ko at the top and the userspace tools in build/bin (the default)
 
@@ -122,6 +122,14 @@ dkms-check: ## dkms add/build for every installed 6.1 headers package
 # missing) from a copy of the tree, checked with lintian; into build/deb/.
 deb: ## Debian packages collapse-guard-dkms and -tools into build/deb, then lintian
 	tests/harness/deb.sh
+
+# The packages installed with apt into a clean Debian 12 root (debootstrap
+# from the archive apt uses; downloads a root and a compiler, so not part of
+# make check): DKMS builds the module, cgctl runs, purge leaves nothing, an
+# upgrade keeps an edited conffile; then the module DKMS built runs the
+# reproducer (tests/cases/100) in the guest. Runs make deb if build/deb is empty.
+deb-check: deps userspace ## the packages in a debootstrap'd Debian 12 root (apt), then DKMS's module in the guest
+	tests/harness/deb-check.sh
 
 # cgctl stats --prometheus on saved debugfs files, checked with promtool
 # (installs Debian's prometheus package when missing). No kernel; seconds.
