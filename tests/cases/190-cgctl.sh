@@ -137,6 +137,18 @@ cg_unload
 run_status 1 cgctl doctor
 expect_out "collapse_guard is not loaded"
 expect_out "verdict: exposed"
+# where the module would come from: none and no headers (an ABI Debian
+# publishes no headers for), headers but no build, an installed module
+rel=$(uname -r)
+mkdir -p mods/none/"$rel" mods/headers/"$rel"/build mods/dkms/"$rel"/updates/dkms
+: >mods/dkms/"$rel"/updates/dkms/collapse_guard.ko
+run_status 1 env CG_MODULES_DIR="$PWD/mods/none" cgctl doctor
+expect_out "no module for $rel, and no kernel headers to build one"
+expect_out "boot a kernel whose headers exist"
+run_status 1 env CG_MODULES_DIR="$PWD/mods/headers" cgctl doctor
+expect_out "dkms autoinstall -k $rel"
+run_status 1 env CG_MODULES_DIR="$PWD/mods/dkms" cgctl doctor
+expect_out "a module is installed for $rel: modprobe collapse_guard"
 stop_holder
 holder minor
 run_status 3 cgctl doctor

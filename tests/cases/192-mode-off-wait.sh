@@ -26,17 +26,30 @@ set -eu
 . "$(dirname "$0")/helpers.sh"
 
 SLEEP_KNOB=$CG_KHUGEPAGED/scan_sleep_millisecs
+# a failed check must not leave the holder running: every later switch
+# (the harness's own cleanup too) would wait for it
+trap 'rmmod cg_testmod 2>/dev/null || true' EXIT
 thp_quiet
 cg_load mode=guard
+
+# said FILE: cgctl has said all of it, on stderr (FILE): that the switch is
+# waiting, on what, and how to get through; nudged FILE: that it raised
+# scan_sleep_millisecs
+said() {
+	grep -q 'to get through' "$1"
+}
+
+nudged() {
+	grep -q 'raised khugepaged' "$1"
+}
 
 # 1. the grace period held by a task that never sleeps
 insmod /opt/cg/cg_testmod.ko action=hold_rcu_tasks || fail "cannot start the holder"
 cgctl mode off >off.out 2>off.err &
 off=$!
-sleep 4
+wait_until 60 said off.err || fail "cgctl did not say it waits: $(cat off.err)"
 kill -0 $off 2>/dev/null || {
 	cat off.out off.err
-	rmmod cg_testmod
 	fail "the switch to off did not wait for the held grace period"
 }
 cat off.err
@@ -60,7 +73,7 @@ hold_off() {
 	insmod /opt/cg/cg_testmod.ko action=hold_rcu_tasks || fail "cannot start the holder"
 	cgctl mode off --nudge-khugepaged >nudge.out 2>nudge.err &
 	off=$!
-	sleep 4
+	wait_until 60 nudged nudge.err || fail "cgctl did not nudge khugepaged: $(cat nudge.err)"
 	kill -0 $off 2>/dev/null || fail "the switch did not wait for the held grace period"
 	assert_eq "$(cat "$SLEEP_KNOB")" 1000 "scan_sleep_millisecs while nudged"
 	grep -q 'raised khugepaged.s scan_sleep_millisecs from 0 to 1000 for the switch' nudge.err ||

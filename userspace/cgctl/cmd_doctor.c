@@ -19,7 +19,9 @@
 #include "cgctl.h"
 #include "uffd_scan.h"
 
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -78,13 +80,45 @@ static long long ctl_stat_value(const char *name)
 	return st ? st->value : -1;
 }
 
-static void ctl_doctor_module(struct ctl_findings *f)
+/* $CG_MODULES_DIR (default /lib/modules)/<release>/@rel exists. */
+static bool ctl_release_has(const char *release, const char *rel)
+{
+	const char *dir = getenv("CG_MODULES_DIR");
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s/%s", dir ? dir : "/lib/modules", release, rel);
+	return access(path, F_OK) == 0;
+}
+
+/*
+ * Not loaded on a kernel that needs it: is there a module to load at all?
+ * A Debian ABI without a headers package (6.1.0-48, -49, -51, -52) gets no
+ * DKMS build: say so, and what to do, rather than leave "modprobe" to fail.
+ */
+static void ctl_doctor_no_module(const struct ctl_kernel *k)
+{
+	if (ctl_release_has(k->release, "updates/dkms/collapse_guard.ko") ||
+	    ctl_release_has(k->release, "updates/collapse_guard.ko"))
+		printf("     a module is installed for %s: modprobe collapse_guard\n", k->release);
+	else if (!ctl_release_has(k->release, "build"))
+		printf("     no module for %s, and no kernel headers to build one (/lib/modules/%s/build):\n"
+		       "     install linux-headers-%s if the archive has it (DKMS then builds the module);\n"
+		       "     Debian publishes no headers for some ABIs (6.1.0-48, -49, -51, -52): boot a kernel whose headers exist\n",
+		       k->release, k->release, k->release);
+	else
+		printf("     no module built for %s: dkms autoinstall -k %s (or make && insmod collapse_guard.ko)\n",
+		       k->release, k->release);
+}
+
+static void ctl_doctor_module(const struct ctl_kernel *k, struct ctl_findings *f)
 {
 	char mode[CTL_MODE_LEN];
 	long long live, exposed;
 
 	if (!ctl_module_loaded()) {
 		printf("[%s] collapse_guard is not loaded\n", f->needs_guard ? "!!" : "--");
+		if (f->needs_guard)
+			ctl_doctor_no_module(k);
 		return;
 	}
 	if (!ctl_active_mode(mode, sizeof(mode)))
@@ -161,7 +195,7 @@ int ctl_cmd_doctor(int argc, char **argv)
 	}
 	ctl_kernel_read(&k);
 	ctl_doctor_kernel(&k, &f);
-	ctl_doctor_module(&f);
+	ctl_doctor_module(&k, &f);
 	ret = ctl_doctor_users(&f);
 	if (ret)
 		return ret;

@@ -19,6 +19,7 @@
 #include "cgctl.h"
 #include "cgu_time.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -61,11 +62,16 @@ static int ctl_mode_show(void)
  */
 static void ctl_show_running(int *khugepaged)
 {
-	char path[64], line[512], *comm, *end;
+	char path[300], line[512], *comm, *end;
+	struct dirent *d;
 	int pid, shown = 0;
+	DIR *proc = opendir("/proc");
 
 	*khugepaged = 0;
-	for (pid = 2; pid < 32768; pid++) {
+	while (proc && (d = readdir(proc))) {
+		pid = atoi(d->d_name);
+		if (pid <= 1)
+			continue;
 		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
 		if (ctl_read_line(path, line, sizeof(line)))
 			continue;
@@ -84,6 +90,8 @@ static void ctl_show_running(int *khugepaged)
 	}
 	if (shown)
 		fputc('\n', stderr);
+	if (proc)
+		closedir(proc);
 }
 
 /* The saved scan_sleep_millisecs while raised, for the signal handler. */

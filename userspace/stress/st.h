@@ -63,6 +63,10 @@ struct st_file {
 	uint64_t id;		/* pattern seed: (id << 32) | gen */
 };
 
+/* cg_stress's exit status when a run found nothing wrong but did not cover
+ * what --expect-guarded asks for (apart from 1, a correctness failure) */
+#define ST_EXIT_COVERAGE	3
+
 struct st_shared {
 	_Atomic unsigned long counters[ST_COUNTER_COUNT];
 	_Atomic bool stop;
@@ -75,6 +79,9 @@ struct st_shared {
 	/* the toggler's current step, and how many steps it has begun */
 	_Atomic unsigned int toggle_step;
 	_Atomic unsigned long toggle_steps;
+	/* the longest MISSING cycle so far: the toggler stays in guard at
+	 * least a few of them, so that whole cycles fit (st_guard_dwell_us) */
+	_Atomic uint64_t missing_cycle_max_ns;
 	struct st_page pages[];
 };
 
@@ -102,6 +109,8 @@ struct st_ctx {
 void st_shared_init(struct st_ctx *c, size_t total_pages);
 void st_count(struct st_ctx *c, enum st_counter i, unsigned long n);
 unsigned long st_counter(const struct st_ctx *c, enum st_counter i);
+/* Raises the longest MISSING cycle to ns if it is longer. */
+void st_note_missing_cycle(struct st_ctx *c, uint64_t ns);
 /* Record a failed check: printed (the first 50), counted, run goes on. */
 void st_fail(struct st_ctx *c, const char *fmt, ...) cgu_printf(2, 3);
 bool st_stopping(const struct st_ctx *c);

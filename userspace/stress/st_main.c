@@ -51,7 +51,10 @@ static const char usage[] =
 	"                    then the deadline: fewer fail the run)\n"
 	"  --guarded         the module guards throughout (no --toggle): hold every\n"
 	"                    MISSING cycle to the guard's promise\n"
-	"  --expect-guarded  fail unless some MISSING cycle ran under guard\n"
+	"  --expect-guarded  some MISSING cycle must run under guard from start to\n"
+	"                    end: if none did at the end, the run goes on once for\n"
+	"                    as long (300 s at most); still none: exit 3 (not\n"
+	"                    enough coverage, not a correctness failure)\n"
 	"  --stall-seconds N a toggler in one step this long fails the run, with\n"
 	"                    a report of the blocked tasks (default 300)\n"
 	"  --no-sysrq        that report without sysrq w and l (kernel stacks)\n"
@@ -251,14 +254,43 @@ static bool st_reap_all(struct st_ctx *c, unsigned long wait_s)
  * stalled toggler ends the run early (st_watchdog.c). False if workers
  * were left behind.
  */
+/* The extension: as long again as the run, at most ST_COVERAGE_MAX_S. */
+#define ST_COVERAGE_MAX_S	300
+
+static unsigned long st_coverage_extension_s(const struct st_ctx *c)
+{
+	return c->o.seconds < ST_COVERAGE_MAX_S ? c->o.seconds : ST_COVERAGE_MAX_S;
+}
+
+/*
+ * --expect-guarded and no whole MISSING cycle under guard yet at the end:
+ * the run goes on, once, for as long again, at most ST_COVERAGE_MAX_S (the
+ * toggler's stays in guard
+ * have grown with the cycles it measured), rather than call a slow machine
+ * a failure.
+ */
+static bool st_extend_for_coverage(struct st_ctx *c, uint64_t *end, bool *extended)
+{
+	if (*extended || !c->o.expect_guarded || st_counter(c, ST_MISSING_GUARDED))
+		return false;
+	*extended = true;
+	*end = cgu_deadline_ms(st_coverage_extension_s(c) * 1000);
+	printf("coverage: no MISSING cycle under guard from start to end yet (longest cycle %llu ms): running on up to %lu s\n",
+	       (unsigned long long)(atomic_load(&c->sh->missing_cycle_max_ns) / 1000000),
+	       st_coverage_extension_s(c));
+	return true;
+}
+
 static bool st_run_for(struct st_ctx *c)
 {
 	uint64_t end = cgu_deadline_ms(c->o.seconds * 1000);
 	struct st_watchdog wd = { 0 };
+	bool extended = false;
 	int status;
 	pid_t pid;
 
-	while (!cgu_deadline_passed(end) &&
+	while ((!cgu_deadline_passed(end) || st_extend_for_coverage(c, &end, &extended)) &&
+	       (!extended || !st_counter(c, ST_MISSING_GUARDED)) &&
 	       (!c->o.reloads || st_counter(c, ST_TOGGLE_RELOADS) < c->o.reloads)) {
 		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
 			st_reap(c, pid, status, false);
@@ -293,11 +325,18 @@ int main(int argc, char **argv)
 	if (c.o.reloads && st_counter(&c, ST_TOGGLE_RELOADS) < c.o.reloads)
 		st_fail(&c, "only %lu of %lu reloads in %lu s", st_counter(&c, ST_TOGGLE_RELOADS),
 			c.o.reloads, c.o.seconds);
-	if (c.o.expect_guarded && !st_counter(&c, ST_MISSING_GUARDED))
-		st_fail(&c, "no MISSING cycle ran under guard from start to end");
 	st_status_write(&c);
 	st_report(&c, stdout);
 	printf("result=%s failures=%lu\n", st_counter(&c, ST_FAILURES) ? "fail" : "ok",
 	       st_counter(&c, ST_FAILURES));
-	return st_counter(&c, ST_FAILURES) ? CG_EXIT_FAIL : CG_EXIT_OK;
+	if (st_counter(&c, ST_FAILURES))
+		return CG_EXIT_FAIL;
+	/* not enough coverage is not a correctness failure: said apart */
+	if (c.o.expect_guarded && !st_counter(&c, ST_MISSING_GUARDED)) {
+		printf("COVERAGE: no MISSING cycle ran under guard from start to end (longest cycle %llu ms, %lu cycles)\n",
+		       (unsigned long long)(atomic_load(&c.sh->missing_cycle_max_ns) / 1000000),
+		       st_counter(&c, ST_MISSING_CYCLES));
+		return ST_EXIT_COVERAGE;
+	}
+	return CG_EXIT_OK;
 }

@@ -70,6 +70,15 @@ void st_count(struct st_ctx *c, enum st_counter i, unsigned long n)
 	atomic_fetch_add_explicit(&c->sh->counters[i], n, memory_order_relaxed);
 }
 
+void st_note_missing_cycle(struct st_ctx *c, uint64_t ns)
+{
+	uint64_t max = atomic_load(&c->sh->missing_cycle_max_ns);
+
+	while (ns > max &&
+	       !atomic_compare_exchange_weak(&c->sh->missing_cycle_max_ns, &max, ns))
+		;
+}
+
 unsigned long st_counter(const struct st_ctx *c, enum st_counter i)
 {
 	return atomic_load(&c->sh->counters[i]);

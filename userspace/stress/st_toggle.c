@@ -352,12 +352,26 @@ static enum st_mode st_next_mode(struct st_tg *tg)
 	return m;
 }
 
-/* Between 40% and all of --guard-dwell. */
+/* Whole MISSING cycles a stay in guard leaves room for, at the least. */
+#define ST_GUARD_CYCLES		3
+/* ... but never longer than this (a cycle that slow is the watchdog's) */
+#define ST_GUARD_DWELL_MAX_US	60000000UL
+
+/*
+ * Between 40% and all of --guard-dwell, and at least ST_GUARD_CYCLES of the
+ * longest MISSING cycle measured so far: on a slow or busy machine cycles
+ * take longer, and a stay in guard must still hold whole ones.
+ */
 static useconds_t st_guard_dwell_us(struct st_tg *tg)
 {
 	unsigned long max = tg->c->o.guard_dwell_ms * 1000;
+	unsigned long us = max * 2 / 5 + cgu_rand(&tg->rng) % (max * 3 / 5 + 1);
+	unsigned long cycles_us = ST_GUARD_CYCLES *
+		(atomic_load(&tg->c->sh->missing_cycle_max_ns) / 1000);
 
-	return (useconds_t)(max * 2 / 5 + cgu_rand(&tg->rng) % (max * 3 / 5 + 1));
+	if (us < cycles_us)
+		us = cycles_us < ST_GUARD_DWELL_MAX_US ? cycles_us : ST_GUARD_DWELL_MAX_US;
+	return (useconds_t)us;
 }
 
 static enum st_mode st_current_mode(void)

@@ -203,6 +203,7 @@ static void st_missing_cycle(struct st_uw *w)
 	unsigned int density = st_uw_density(w);
 	unsigned long epoch;
 	bool guarded, strict, *has_gen = w->written;
+	uint64_t started = cgu_now_ns();
 
 	w->gen++;
 	st_uw_begin_all(w);
@@ -236,6 +237,7 @@ static void st_missing_cycle(struct st_uw *w)
 	st_uw_unmap(w);
 	st_uw_end_all(w, has_gen);
 
+	st_note_missing_cycle(w->c, cgu_now_ns() - started);
 	st_count(w->c, ST_MISSING_CYCLES, 1);
 	st_count(w->c, ST_MISSING_EXPECTED, tl.expected);
 	st_count(w->c, ST_MISSING_RECEIVED, tl.received);
