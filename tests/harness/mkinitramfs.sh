@@ -9,8 +9,11 @@
 #
 # Contents: busybox (static) and its applet links, /init (guest-init),
 # /opt/cg/collapse_guard.ko, /opt/cg/bin/* (from $BUILD/bin), /opt/cg/tests/
-# (lib.sh and the suite), /opt/cg/harness/shared.sh, and zram.ko with its
-# dependencies and a modules.dep under /lib/modules/$KRELEASE.
+# (lib.sh and the suite), /opt/cg/harness/shared.sh, zram.ko with its
+# dependencies and a modules.dep under /lib/modules/$KRELEASE, and, when the
+# host has Debian's prometheus-node-exporter (tests/harness/deps.sh installs
+# it), /usr/bin/prometheus-node-exporter with the libraries it links (the C
+# library and its loader, at their paths; about 5 MB compressed) for test 193.
 #
 # Environment: KRELEASE (guest kernel release, required), BUILD (default
 # <repo>/build), CG_MODULE_KO (default <repo>/collapse_guard.ko), CG_MODDIR
@@ -102,6 +105,20 @@ stage_binaries() {
 	done
 }
 
+# stage_exporter: Debian's node_exporter, a dynamically linked Go binary,
+# and the libraries ldd lists for it, copied from the host's packages.
+stage_exporter() {
+	local bin=/usr/bin/prometheus-node-exporter lib
+	if [ ! -x "$bin" ]; then
+		warn "no $bin (apt-get install prometheus-node-exporter): test 193 will fail"
+		return 0
+	fi
+	install -D -m 755 "$bin" "$ROOT$bin"
+	for lib in $(ldd "$bin" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
+		install -D -m 755 "$(readlink -f "$lib")" "$ROOT$lib"
+	done
+}
+
 # module_dir: the guest kernel's modules directory on the host.
 module_dir() {
 	local root=${CG_MODDIR:-/lib/modules}
@@ -183,6 +200,7 @@ main() {
 	stage_tests "$1" "$2"
 	stage_module
 	stage_binaries
+	stage_exporter
 	stage_kernel_modules
 	pack
 }
