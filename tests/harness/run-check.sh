@@ -33,7 +33,8 @@
 #   CG_BOOT_TIMEOUT  wall-clock seconds for the whole boot (default: the sum
 #                    of the selected tests' (scaled) timeouts + 120)
 #   CG_APPEND        extra kernel command line
-#   CG_QEMU_ARGS     extra QEMU arguments (a two-node guest: -object and -numa)
+#   CG_QEMU_ARGS     extra QEMU arguments (a two-node guest: -object and -numa);
+#                    @HALF_MEM@ in them stands for half of CG_MEM, in MiB ("1024M")
 #   CG_PVH           1 (default): boot the uncompressed kernel inside the
 #                    bzImage through its PVH entry (skips the decompressor,
 #                    about 5 s under TCG; cached in $BUILD/guest/kernel);
@@ -268,11 +269,12 @@ follow_results() {
 
 # run_qemu: the guest, killed after BOOT_TIMEOUT seconds.
 run_qemu() {
-	local image
+	local image extra=${CG_QEMU_ARGS:-}
 	image=$(boot_image)
+	extra=${extra//@HALF_MEM@/$((${CG_MEM:-2048} / 2))M}
 	# shellcheck disable=SC2086 # ACCEL holds several arguments
 	exec timeout -k 5 "$BOOT_TIMEOUT" qemu-system-x86_64 $ACCEL \
-		-smp "${CG_SMP:-2}" -m "${CG_MEM:-2048}" ${CG_QEMU_ARGS:-} \
+		-smp "${CG_SMP:-2}" -m "${CG_MEM:-2048}" $extra \
 		-nodefaults -nographic -no-reboot -monitor none \
 		-kernel "$image" -initrd "$OUTDIR/initramfs.cpio.gz" \
 		-append "$(kernel_cmdline)" \

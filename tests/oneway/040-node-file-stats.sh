@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # timeout: 240
-# qemu: -smp 2,sockets=2,cores=1,threads=1 -object memory-backend-ram,id=m0,size=1024M -object memory-backend-ram,id=m1,size=1024M -numa node,nodeid=0,cpus=0,memdev=m0 -numa node,nodeid=1,cpus=1,memdev=m1
+# qemu: -smp 2,sockets=2,cores=1,threads=1 -object memory-backend-ram,id=m0,size=@HALF_MEM@ -object memory-backend-ram,id=m1,size=@HALF_MEM@ -numa node,nodeid=0,cpus=0,memdev=m0 -numa node,nodeid=1,cpus=1,memdev=m1
 #
 # The per-node half of 4188b2592ff6, on a two-node guest: a tmpfs file's
 # range is written partly from node 1's CPU (its pages on node 1) and

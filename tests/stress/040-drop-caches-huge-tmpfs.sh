@@ -31,13 +31,18 @@ running() {
 	[ ! -e $DIR.stop ]
 }
 
+# put FILE N: a loop's count, replaced whole (a reader never sees it empty)
+put() {
+	echo "$2" >"$1.tmp" && mv "$1.tmp" "$1"
+}
+
 # drop_caches over and over; its count in drops.count
 drop_loop() {
 	_n=0
 	while running; do
 		echo 3 >/proc/sys/vm/drop_caches
 		_n=$((_n + 1))
-		echo $_n >drops.count
+		put drops.count $_n
 	done
 }
 
@@ -49,7 +54,7 @@ rewrite_loop() {
 		dd if=/dev/zero of="$DIR/f$1" bs=1M count=4 conv=notrunc 2>/dev/null
 		truncate -s $(( ($(od -An -N2 -tu2 /dev/urandom) % 768 + 256) * 4096 )) "$DIR/f$1"
 		_n=$((_n + 1))
-		echo $_n >"rewrite.$1"
+		put "rewrite.$1" $_n
 	done
 }
 
@@ -62,7 +67,7 @@ collapse_loop() {
 		collapse_path --rounds 20 --expect any "$DIR/f$1" >"collapse.$1.log" 2>&1 ||
 			{ cat "collapse.$1.log"; touch $DIR.failed; return; }
 		_n=$((_n + 1))
-		echo $_n >"collapse.$1"
+		put "collapse.$1" $_n
 	done
 }
 
