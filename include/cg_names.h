@@ -8,7 +8,8 @@
  * name the shell tests and tools write by hand against them.  No types, no
  * include guard: included by kernel and userspace code, once per list.
  *
- * Define one of CG_COUNTER, CG_HIST or CG_INJECT as (ID, name, help), then
+ * Define one of CG_COUNTER, CG_HIST or CG_INJECT as (ID, name, help) (or
+ * CG_COUNTER_RENAMED as (old, new)), then
  * include this file: ID makes the enumerator (CG_ID, CG_HIST_ID,
  * CG_INJECT_ID), name is what debugfs shows and tests use, help is one
  * sentence for people (the Prometheus HELP line).  The order is the enum's.
@@ -18,13 +19,13 @@
 /* debugfs "stats": what the guarded collapse and the exposure detector count */
 CG_COUNTER(GUARD_CALLS, "guard_calls",
 	"Calls that ran the guarded collapse_file (mode guard).")
-CG_COUNTER(GUARD_SUCCEEDED, "guard_succeeded",
+CG_COUNTER(GUARD_COMMITTED, "guard_committed",
 	"Guarded collapses that installed a huge page in the page cache.")
-CG_COUNTER(GUARD_UFFD_VETOED, "guard_uffd_vetoed",
+CG_COUNTER(GUARD_VETO_UFFD_MISSING, "guard_veto_uffd_missing",
 	"Guarded collapses refused: a VMA mapping the range has a MISSING-mode userfaultfd and the range has holes.")
-CG_COUNTER(GUARD_UFFD_VETOED_EARLY, "guard_uffd_vetoed_early",
-	"Of guard_uffd_vetoed, refused before anything was allocated, isolated or unmapped.")
-CG_COUNTER(GUARD_PAGE_FILLED, "guard_page_filled",
+CG_COUNTER(GUARD_VETO_UFFD_MISSING_EARLY, "guard_veto_uffd_missing_early",
+	"Of guard_veto_uffd_missing, refused before anything was allocated, isolated or unmapped.")
+CG_COUNTER(GUARD_VETO_PAGE_FILLED, "guard_veto_page_filled",
 	"Guarded collapses refused: a hole was filled while collapsing.")
 CG_COUNTER(GUARD_HOLES_SEALED, "guard_holes_sealed",
 	"Holes marked with retry entries by guarded collapses.")
@@ -32,9 +33,9 @@ CG_COUNTER(GUARD_STORE_FAILED, "guard_store_failed",
 	"Guarded collapses whose xarray store failed for memory.")
 CG_COUNTER(GUARD_ROLLBACKS, "guard_rollbacks",
 	"Guarded collapses given up after pages were isolated.")
-CG_COUNTER(GUARD_NOT_SHMEM, "guard_refused_not_shmem",
+CG_COUNTER(GUARD_VETO_NOT_SHMEM, "guard_veto_not_shmem",
 	"Guarded collapses refused: the file is not shmem.")
-CG_COUNTER(GUARD_UNALIGNED, "guard_refused_unaligned",
+CG_COUNTER(GUARD_VETO_UNALIGNED, "guard_veto_unaligned",
 	"Guarded collapses refused: the start index is not PMD aligned.")
 CG_COUNTER(STOCK_COMMITTED, "stock_committed",
 	"Mode observe: stock collapses that put a huge page in the page cache.")
@@ -68,4 +69,19 @@ CG_INJECT(ISOLATE_FAIL, "isolate_fail_after",
 	"The next scan fails once N present pages are isolated (-1 disarms).")
 CG_INJECT(SEAL_DELAY, "seal_delay_ms",
 	"Every guarded collapse sleeps N ms between the scan and the seal.")
+#endif
+
+#ifdef CG_COUNTER_RENAMED
+/*
+ * Counters renamed after 0.3.0 to one vocabulary (the refusals are
+ * guard_veto_<reason>, as the guard_veto event's reason; a huge page in the
+ * page cache is "committed", as stock_committed): CG_COUNTER_RENAMED(old,
+ * new).  cgctl still reads the old names, saying so, until the next release.
+ */
+CG_COUNTER_RENAMED("guard_succeeded", "guard_committed")
+CG_COUNTER_RENAMED("guard_uffd_vetoed", "guard_veto_uffd_missing")
+CG_COUNTER_RENAMED("guard_uffd_vetoed_early", "guard_veto_uffd_missing_early")
+CG_COUNTER_RENAMED("guard_page_filled", "guard_veto_page_filled")
+CG_COUNTER_RENAMED("guard_refused_not_shmem", "guard_veto_not_shmem")
+CG_COUNTER_RENAMED("guard_refused_unaligned", "guard_veto_unaligned")
 #endif

@@ -196,13 +196,13 @@ struct cg_guard_reason {
 
 static const struct cg_guard_reason cg_guard_reasons[] = {
 	CG_GUARD_REASON(CG_SCAN_PAGE_FILLED, "page_filled",
-			CG_GUARD_PAGE_FILLED, SCAN_PAGE_LOCK),
+			CG_GUARD_VETO_PAGE_FILLED, SCAN_PAGE_LOCK),
 	CG_GUARD_REASON(CG_SCAN_UFFD_MISSING, "uffd_missing",
-			CG_GUARD_UFFD_VETOED, SCAN_CGROUP_CHARGE_FAIL),
+			CG_GUARD_VETO_UFFD_MISSING, SCAN_CGROUP_CHARGE_FAIL),
 	CG_GUARD_REASON(CG_SCAN_NOT_SHMEM, "not_shmem",
-			CG_GUARD_NOT_SHMEM, SCAN_FAIL),
+			CG_GUARD_VETO_NOT_SHMEM, SCAN_FAIL),
 	CG_GUARD_REASON(CG_SCAN_UNALIGNED, "unaligned",
-			CG_GUARD_UNALIGNED, SCAN_FAIL),
+			CG_GUARD_VETO_UNALIGNED, SCAN_FAIL),
 };
 static_assert(ARRAY_SIZE(cg_guard_reasons) == CG_SCAN_GUARD_END - CG_SCAN_NR_RESULTS);
 
@@ -297,7 +297,7 @@ static int cg_refuse_early(struct cg_collapse *c, struct file *file)
 	if (!IS_ALIGNED(c->start, HPAGE_PMD_NR))
 		return CG_SCAN_UNALIGNED;
 	if (cg_uffd_refusal_foreseen(c)) {
-		cg_stats_inc(CG_GUARD_UFFD_VETOED_EARLY);
+		cg_stats_inc(CG_GUARD_VETO_UFFD_MISSING_EARLY);
 		return CG_SCAN_UFFD_MISSING;
 	}
 	return SCAN_SUCCEED;
@@ -323,7 +323,7 @@ static int cg_collapse_range(struct cg_collapse *c)
 		cg_rollback(c);
 		return result;
 	}
-	cg_stats_inc(CG_GUARD_SUCCEEDED);
+	cg_stats_inc(CG_GUARD_COMMITTED);
 	return cg_commit(c);
 }
 

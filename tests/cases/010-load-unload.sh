@@ -27,10 +27,10 @@ expected_names() {
 			echo "${_path}_$_r"
 		done
 	done
-	for _n in guard_calls guard_succeeded guard_uffd_vetoed \
-		guard_uffd_vetoed_early guard_page_filled guard_holes_sealed \
-		guard_store_failed guard_rollbacks guard_refused_not_shmem \
-		guard_refused_unaligned stock_committed uffd_exposed \
+	for _n in guard_calls guard_committed guard_veto_uffd_missing \
+		guard_veto_uffd_missing_early guard_veto_page_filled guard_holes_sealed \
+		guard_store_failed guard_rollbacks guard_veto_not_shmem \
+		guard_veto_unaligned stock_committed uffd_exposed \
 		uffd_exposed_holes probe_missed; do
 		echo "$_n"
 	done

@@ -73,7 +73,7 @@ done
 cg_set_mode guard
 cg_stats_save s
 run uffd_collapse_repro --expect guarded
-expect_deltas s guard_calls=1 guard_uffd_vetoed=1
+expect_deltas s guard_calls=1 guard_veto_uffd_missing=1
 
 echo "== off releases it"
 cg_set_mode off

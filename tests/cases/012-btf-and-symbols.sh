@@ -55,5 +55,5 @@ assert_eq "$(cg_stat anon_available)" 0 "anon_available"
 cg_stats_save s
 run cg_collapse anon --expect collapsed
 run uffd_collapse_repro --expect guarded
-expect_deltas s anon_calls=0 file_calls=1 guard_calls=1 guard_uffd_vetoed=1
+expect_deltas s anon_calls=0 file_calls=1 guard_calls=1 guard_veto_uffd_missing=1
 cg_unload

@@ -29,22 +29,22 @@ cg_set_mode guard
 cg_stats_save s
 run cg_collapse shmem --fill full --expect collapsed
 expect_deltas s file_calls=1 file_returns=1 file_succeed=1 guard_calls=1 \
-	guard_succeeded=1 guard_holes_sealed=0 guard_uffd_vetoed=0 guard_rollbacks=0
+	guard_committed=1 guard_holes_sealed=0 guard_veto_uffd_missing=0 guard_rollbacks=0
 
 cg_stats_save s
 run cg_collapse shmem --ranges 2 --fill partial --expect collapsed
 expect_deltas s file_calls=2 file_returns=2 file_succeed=2 guard_calls=2 \
-	guard_succeeded=2 guard_holes_sealed=512 guard_uffd_vetoed=0
+	guard_committed=2 guard_holes_sealed=512 guard_veto_uffd_missing=0
 
 cg_stats_save s
 run cg_collapse shmem --fill single --expect collapsed
-expect_deltas s file_calls=1 file_succeed=1 guard_succeeded=1 guard_holes_sealed=511
+expect_deltas s file_calls=1 file_succeed=1 guard_committed=1 guard_holes_sealed=511
 
 cg_stats_save s
 run cg_collapse shmem --fill partial --uffd-missing --expect refused
 [ "$(kv errno "$OUT")" = EBUSY ] || fail "refused MADV_COLLAPSE: errno $(kv errno "$OUT"), expected EBUSY"
 expect_deltas s file_calls=1 file_returns=1 file_cgroup_charge_fail=1 file_succeed=0 \
-	guard_calls=1 guard_succeeded=0 guard_uffd_vetoed=1 guard_uffd_vetoed_early=1 \
+	guard_calls=1 guard_committed=0 guard_veto_uffd_missing=1 guard_veto_uffd_missing_early=1 \
 	guard_holes_sealed=0 guard_rollbacks=0
 
 cg_set_mode off

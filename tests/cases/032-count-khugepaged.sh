@@ -11,7 +11,7 @@
 # result it returns: succeed, or pte_mapped_hugepage when it could not take
 # the mm's mmap_lock (our own smaps polling holds it for reading; the mapping
 # is then fixed up on a later pass), or another code. What was collapsed is
-# counted apart from the result: stock_committed, guard_succeeded.
+# counted apart from the result: stock_committed, guard_committed.
 set -eu
 # shellcheck source=tests/lib.sh
 . /opt/cg/tests/lib.sh
@@ -37,8 +37,8 @@ cg_set_mode guard
 cg_stats_save s
 run cg_collapse shmem --khugepaged --timeout 90 --ranges 2 --fill single --expect collapsed
 expect_delta_ge s guard_calls 2
-expect_delta_ge s guard_succeeded 2
-expect_deltas s guard_uffd_vetoed=0 stock_committed=0
+expect_delta_ge s guard_committed 2
+expect_deltas s guard_veto_uffd_missing=0 stock_committed=0
 
 cg_stats_save s
 run cg_collapse anon --khugepaged --timeout 90 --fill full --expect collapsed

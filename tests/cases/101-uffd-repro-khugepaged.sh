@@ -5,10 +5,10 @@
 # The reproducer through khugepaged (fast settings, shmem_enabled=advise).
 # Mode off: khugepaged fills the hole (detected by SEEK_HOLE, with a
 # deadline), no event, zeros. Mode guard: the program waits until the
-# module's own guard_uffd_vetoed moves (khugepaged tried and was refused),
+# module's own guard_veto_uffd_missing moves (khugepaged tried and was refused),
 # then the hole must still be there and raise its event. (Once the event is
 # answered with UFFDIO_COPY the range has no hole left, and khugepaged may
-# then collapse it: guard_succeeded is not asserted.)
+# then collapse it: guard_committed is not asserted.)
 set -eu
 # shellcheck source=tests/lib.sh
 . /opt/cg/tests/lib.sh
@@ -22,6 +22,6 @@ run uffd_collapse_repro --via khugepaged --timeout 120 --expect lost
 
 cg_set_mode guard
 cg_stats_save s
-run uffd_collapse_repro --via khugepaged --timeout 120 --wait-stat guard_uffd_vetoed --expect guarded
-expect_delta_ge s guard_uffd_vetoed 1
+run uffd_collapse_repro --via khugepaged --timeout 120 --wait-stat guard_veto_uffd_missing --expect guarded
+expect_delta_ge s guard_veto_uffd_missing 1
 cg_unload

@@ -17,7 +17,7 @@ cg_load mode=guard
 for m in minor wp; do
 	cg_stats_save s
 	run uffd_collapse_repro --mode "$m" --expect collapsed
-	expect_deltas s guard_calls=1 guard_succeeded=1 guard_uffd_vetoed=0 file_succeed=1
+	expect_deltas s guard_calls=1 guard_committed=1 guard_veto_uffd_missing=0 file_succeed=1
 done
 
 khugepaged_fast
@@ -25,7 +25,7 @@ shmem_thp advise
 for m in minor wp; do
 	cg_stats_save s
 	run uffd_collapse_repro --mode "$m" --via khugepaged --timeout 120 --expect collapsed
-	expect_delta_ge s guard_succeeded 1
-	expect_deltas s guard_uffd_vetoed=0
+	expect_delta_ge s guard_committed 1
+	expect_deltas s guard_veto_uffd_missing=0
 done
 cg_unload

@@ -34,15 +34,15 @@ for fill in full partial single; do
 	esac
 	cg_stats_save s
 	run cg_collapse shmem --ranges 2 --fill "$fill" --expect collapsed --check-accounting
-	expect_deltas s guard_calls=2 guard_succeeded=2 guard_rollbacks=0 \
-		guard_holes_sealed="$holes" guard_uffd_vetoed=0
+	expect_deltas s guard_calls=2 guard_committed=2 guard_rollbacks=0 \
+		guard_holes_sealed="$holes" guard_veto_uffd_missing=0
 	run cg_collapse anon --ranges 2 --fill "$fill" --expect collapsed --check-accounting
 done
 
 cg_stats_save s
 run cg_collapse shmem --ranges 2 --fill partial --uffd-missing --expect refused --check-accounting
 # MADV_COLLAPSE stops at the first refused range: one call, one veto.
-expect_deltas s guard_calls=1 guard_succeeded=0 guard_uffd_vetoed=1
+expect_deltas s guard_calls=1 guard_committed=0 guard_veto_uffd_missing=1
 
 wait_until 10 settled "$huge0" || fail "ShmemHugePages $(meminfo ShmemHugePages) kB, was $huge0 kB"
 shmem1=$(meminfo Shmem)
@@ -56,5 +56,5 @@ cg_stats_save s
 run cg_collapse shmem --ranges 2 --fill full --expect refused --check-accounting
 [ "$(kv errno "$OUT")" = EAGAIN ] || fail "errno $(kv errno "$OUT"), expected EAGAIN"
 expect_delta_ge s file_del_page_lru 1
-expect_deltas s guard_succeeded=0
+expect_deltas s guard_committed=0
 cg_unload

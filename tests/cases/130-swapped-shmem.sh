@@ -17,7 +17,7 @@ thp_quiet
 cg_load mode=guard
 cg_stats_save s
 run cg_collapse shmem --ranges 2 --fill swapped --expect collapsed --check-accounting
-expect_deltas s guard_calls=2 guard_succeeded=2 guard_rollbacks=0
+expect_deltas s guard_calls=2 guard_committed=2 guard_rollbacks=0
 run cg_collapse anon --ranges 2 --fill swapped --expect collapsed --check-accounting
 cg_unload
 swap_off_zram

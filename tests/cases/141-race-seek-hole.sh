@@ -29,17 +29,17 @@ echo off >"$CG_DBG/inject"
 refused=$(kv refused "$OUT")
 assert_gt "$refused" 0 "refused collapses"
 assert_gt "$(kv overlapped "$OUT")" 0 "refused collapses the observer ran through"
-sealed=$(($(cg_stat_delta s guard_uffd_vetoed) - $(cg_stat_delta s guard_uffd_vetoed_early)))
+sealed=$(($(cg_stat_delta s guard_veto_uffd_missing) - $(cg_stat_delta s guard_veto_uffd_missing_early)))
 assert_eq "$sealed" "$refused" "sealed-stage vetoes vs refusals"
 expect_delta_ge s guard_holes_sealed "$refused"
-expect_deltas s guard_succeeded=0 guard_uffd_vetoed_early=0
+expect_deltas s guard_committed=0 guard_veto_uffd_missing_early=0
 
 cg_stats_save s2
 run race_seek_hole
 refused=$(kv refused "$OUT")
 assert_gt "$refused" 0 "refused collapses (registered)"
-expect_deltas s2 guard_uffd_vetoed="$refused" guard_uffd_vetoed_early="$refused" \
-	guard_succeeded=0
+expect_deltas s2 guard_veto_uffd_missing="$refused" guard_veto_uffd_missing_early="$refused" \
+	guard_committed=0
 
 # stock 6.1 (mode off) has the bug: the same program must catch it
 cg_set_mode off

@@ -18,7 +18,7 @@ run_guarded_race race_truncate
 # changed under them by the truncations, punches and writes
 expect_delta_ge s guard_rollbacks 1
 # no userfaultfd is registered: a veto would be wrong
-expect_deltas s guard_uffd_vetoed=0
+expect_deltas s guard_veto_uffd_missing=0
 # and the program fails on one: a forced veto (fault injection) must fail it
 echo "uffd_veto 1000" >"$CG_DBG/inject"
 run_status 1 race_truncate --iterations 5

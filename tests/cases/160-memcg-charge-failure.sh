@@ -36,7 +36,7 @@ run_status 0 sh -c "echo \$\$ >$CG/cg_test/cgroup.procs &&
 assert_eq "$(cg_stat_delta before file_cgroup_charge_fail)" 1 \
 	"charge failure not seen by the probes"
 assert_eq "$(cg_stat_delta before guard_calls)" 1 "guarded calls"
-assert_eq "$(cg_stat_delta before guard_succeeded)" 0 "a collapse succeeded"
+assert_eq "$(cg_stat_delta before guard_committed)" 0 "a collapse succeeded"
 # The workload exited: no shmem page, huge or small, stays charged (kernel
 # objects freed lazily may).
 memstat() {

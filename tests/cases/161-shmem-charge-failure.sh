@@ -33,7 +33,7 @@ run cg_collapse shmem --file "$mnt/f" --fill partial --expect refused \
 assert_eq "$(cg_stat_delta before guard_calls)" 1 "guarded calls"
 assert_eq "$(cg_stat_delta before file_fail)" 1 "SCAN_FAIL results"
 assert_eq "$(cg_stat_delta before guard_holes_sealed)" 256 "holes sealed"
-assert_eq "$(cg_stat_delta before guard_succeeded)" 0 "a collapse succeeded"
+assert_eq "$(cg_stat_delta before guard_committed)" 0 "a collapse succeeded"
 assert_eq "$(cg_stat_delta before guard_rollbacks)" 1 "rollbacks"
 # the file is gone with the program: the charge of its pages went with it
 assert_eq "$(df -k "$mnt" | awk 'NR == 2 { print $3 }')" "$used0" \

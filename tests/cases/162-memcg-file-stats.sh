@@ -37,7 +37,7 @@ cg_set_mode guard
 cg_stats_save s
 memcg_cross_check madvise fixed guard_a1 guard_b1
 memcg_cross_check khugepaged fixed guard_a2 guard_b2
-expect_delta_ge s guard_succeeded 2
+expect_delta_ge s guard_committed 2
 expect_deltas s guard_rollbacks=0
 cg_unload
 

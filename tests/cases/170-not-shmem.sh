@@ -6,8 +6,8 @@
 # and EINVAL's scan result (SCAN_FAIL), before anything is allocated:
 #  - collapse_file() for a file that is not shmem, and for a shmem file at
 #    an index that is not PMD aligned, called directly (cg_testmod
-#    action=call_collapse_file): guard_refused_not_shmem and
-#    guard_refused_unaligned count one each, nothing else moves;
+#    action=call_collapse_file): guard_veto_not_shmem and
+#    guard_veto_unaligned count one each, nothing else moves;
 #  - MADV_COLLAPSE of a MAP_PRIVATE /dev/zero mapping at an unaligned file
 #    offset, syzkaller's way into collapse_file() (an anonymous VMA that
 #    keeps /dev/zero as its file). Kernels with the caller fixed (upstream
@@ -41,8 +41,8 @@ for what in /dev/zero shmem; do
 		"collapse_file($what, index 1) calls that returned SCAN_FAIL (0)"
 done
 expect_deltas s file_calls=$((2 * k)) file_fail=$((2 * k)) guard_calls=$((2 * k)) \
-	guard_refused_not_shmem="$k" guard_refused_unaligned="$k" guard_succeeded=0 \
-	guard_rollbacks=0 guard_holes_sealed=0 guard_uffd_vetoed=0
+	guard_veto_not_shmem="$k" guard_veto_unaligned="$k" guard_committed=0 \
+	guard_rollbacks=0 guard_holes_sealed=0 guard_veto_uffd_missing=0
 
 for off in 1 37; do
 	cg_stats_save s
@@ -53,6 +53,6 @@ for off in 1 37; do
 		continue
 	fi
 	[ "$(kv errno "$OUT")" = EINVAL ] || fail "collapse_file on /dev/zero: errno $(kv errno "$OUT")"
-	expect_deltas s file_calls=1 file_fail=1 guard_refused_not_shmem=1 guard_succeeded=0
+	expect_deltas s file_calls=1 file_fail=1 guard_veto_not_shmem=1 guard_committed=0
 done
 cg_unload

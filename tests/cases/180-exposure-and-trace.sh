@@ -122,7 +122,7 @@ cg_stats_save s
 run uffd_collapse_repro --hole 7 --expect guarded
 dev=$(kv dev "$OUT")
 ino=$(kv ino "$OUT")
-expect_deltas s uffd_exposed=0 guard_uffd_vetoed=1 guard_uffd_vetoed_early=1
+expect_deltas s uffd_exposed=0 guard_veto_uffd_missing=1 guard_veto_uffd_missing_early=1
 expect_one_event guard_veto "dev=$dev" "ino=$ino" start=0 reason=uffd_missing stage=early
 expect_one_event guard_collapse "dev=$dev" "ino=$ino" start=0 present=0 holes=0 \
 	reason=uffd_missing committed=0 irqsoff_ns=0
@@ -147,7 +147,7 @@ trace_start
 cg_stats_save s
 run uffd_collapse_repro --mode minor --wp-b --hole 13
 ino=$(kv ino "$OUT")
-expect_deltas s guard_succeeded=1 file_succeed=0
+expect_deltas s guard_committed=1 file_succeed=0
 expect_one_event guard_collapse "ino=$ino" start=0 holes=1 committed=1
 [ "$(field result "$EV")" -ne 1 ] || fail "guard_collapse: SCAN_SUCCEED with B uffd-wp"
 trace_stop

@@ -28,7 +28,7 @@ inject_case() {
 	echo "$_p $_v" >"$INJ" || fail "cannot arm $_p $_v"
 	cg_stats_save s
 	run cg_collapse shmem --fill "$_fill" --expect refused --check-accounting
-	expect_deltas s guard_calls=1 guard_succeeded=0 "$@"
+	expect_deltas s guard_calls=1 guard_committed=0 "$@"
 	assert_eq "$(inject_fired "$_p")" $((_f + 1)) "$_p fired once"
 	run cg_collapse shmem --fill "$_fill" --expect collapsed --check-accounting
 }
@@ -58,10 +58,10 @@ inject_case store_fail 1 partial guard_store_failed=1 guard_rollbacks=1 \
 inject_case store_fail 1 full guard_store_failed=1 guard_rollbacks=1 \
 	guard_holes_sealed=0
 # a hole looks filled at the seal: unsealed, rolled back
-inject_case hole_filled 1 partial guard_page_filled=1 guard_rollbacks=1
+inject_case hole_filled 1 partial guard_veto_page_filled=1 guard_rollbacks=1
 # a MISSING registration raced in: the sealed section's veto
 trace_start
-inject_case uffd_veto 1 partial guard_uffd_vetoed=1 guard_uffd_vetoed_early=0 \
+inject_case uffd_veto 1 partial guard_veto_uffd_missing=1 guard_veto_uffd_missing_early=0 \
 	guard_rollbacks=1
 trace_events guard_veto | grep -q 'reason=uffd_missing stage=sealed' ||
 	{ cat "$CG_TRACE/trace"; fail "no guard_veto stage=sealed event"; }

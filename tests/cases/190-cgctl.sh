@@ -90,6 +90,11 @@ run cg_collapse shmem --expect collapsed
 assert_eq "$(cgctl stats --diff s --get guard_calls)" 1 "--diff --get guard_calls"
 run_status 2 cgctl stats --bogus
 run_status 1 cgctl stats --get no_such_stat
+# a name of the previous release reads the renamed counter, and says so
+run cgctl stats --get guard_succeeded
+expect_out "guard_succeeded is now guard_committed"
+[ "$(cgctl stats --get guard_succeeded 2>/dev/null)" = "$(cgctl stats --get guard_committed)" ] ||
+	fail "guard_succeeded does not read guard_committed"
 
 echo "== watch"
 cgctl watch 1 --count 5 >watch.out &

@@ -36,7 +36,7 @@ run uffd_collapse_repro --expect lost
 cg_set_mode guard
 run uffd_collapse_repro --expect guarded
 run uffd_collapse_repro --hole 0 --expect guarded
-assert_gt "$(cg_stat guard_uffd_vetoed)" 1 guard_uffd_vetoed
+assert_gt "$(cg_stat guard_veto_uffd_missing)" 1 guard_veto_uffd_missing
 
 mkdir -p "$DIR"
 run cgctl stats --prometheus --output "$DIR/collapse_guard.prom"

@@ -14,7 +14,7 @@ cg_stats_save before
 selftest_khugepaged all:shmem || fail "selftest khugepaged all:shmem failed"
 
 calls=$(cg_stat_delta before guard_calls)
-ok=$(cg_stat_delta before guard_succeeded)
+ok=$(cg_stat_delta before guard_committed)
 assert_gt "$calls" 0 "the selftest's collapses did not run the guarded path"
 assert_eq "$(cg_stat_delta before file_calls)" "$calls" "a collapse_file call bypassed the guard"
 assert_gt "$ok" 0 "no guarded collapse succeeded"

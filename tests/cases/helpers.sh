@@ -123,7 +123,7 @@ run_guarded_race() {
 	expect_delta_ge s guard_calls 1
 	assert_eq "$(cg_stat_delta s guard_calls)" "$(cg_stat_delta s file_calls)" \
 		"guard_calls vs file_calls"
-	for _n in guard_succeeded guard_uffd_vetoed guard_page_filled \
+	for _n in guard_committed guard_veto_uffd_missing guard_veto_page_filled \
 		guard_rollbacks guard_store_failed; do
 		printf '%s +%s ' "$_n" "$(cg_stat_delta s "$_n")"
 	done

@@ -117,7 +117,7 @@ every_stat_once() {
 	got=$(samples "$1" | grep -cv -e '^collapse_guard_up ' -e '^collapse_guard_mode{' \
 		-e '_seconds')
 	[ "$want" -eq "$got" ] || { echo "#   $got samples for $want statistics"; return 1; }
-	has "$1" 'collapse_guard_guard_uffd_vetoed_total 41' &&
+	has "$1" 'collapse_guard_guard_veto_uffd_missing_total 41' &&
 	has "$1" 'collapse_guard_probe_missed_total 2' &&
 	has "$1" 'collapse_guard_calls_total{path="anon"} 9120' &&
 	has "$1" 'collapse_guard_results_total{path="file",result="pte_mapped_hugepage"} 88' &&

@@ -19,8 +19,9 @@ CG_PROG=names-check
 
 N=0
 FAILED=0
-# names the tests use on purpose to see them refused
-DELIBERATELY_UNKNOWN="no_such_stat"
+# names the tests use on purpose: one to see it refused, one of the
+# previous release to see cgctl still read it
+DELIBERATELY_UNKNOWN="no_such_stat|guard_succeeded"
 
 # test_lines: the shell tests, without their comment lines
 test_lines() {

@@ -51,6 +51,6 @@ run cgctl mode guard
 [ "$(kv mode "$OUT")" = guard ] || fail "cgctl mode guard under lockdown: $(kv mode "$OUT")"
 run uffd_collapse_repro --expect guarded
 run cgctl stats --nonzero
-expect_deltas s guard_calls=2 guard_uffd_vetoed=2
+expect_deltas s guard_calls=2 guard_veto_uffd_missing=2
 cg_unload
 ! cg_loaded || fail "collapse_guard still loaded"

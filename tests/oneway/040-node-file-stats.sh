@@ -88,7 +88,7 @@ thp_quiet
 cg_load mode=guard
 cg_stats_save s
 cross_node fixed
-expect_deltas s guard_succeeded=1
+expect_deltas s guard_committed=1
 cg_set_mode off
 cross_node drift
 cg_unload

@@ -107,5 +107,5 @@ expect_ge() {
 	[ "$(cg_stat_delta s "$1")" -ge "$2" ] || fail "$1 moved by $(cg_stat_delta s "$1"), expected at least $2"
 }
 expect_ge guard_calls 1
-expect_ge guard_succeeded 1
+expect_ge guard_committed 1
 cg_unload

@@ -34,7 +34,7 @@ run in_memcg cg_refuse collapse_path --rounds $ROUNDS --expect refused $F
 [ "$(kv ebusy "$OUT")" -eq $ROUNDS ] || fail "not every round was refused with EBUSY"
 assert_eq "$(cg_stat_delta s file_cgroup_charge_fail)" $ROUNDS "charge failures counted"
 assert_eq "$(cg_stat_delta s guard_calls)" $ROUNDS "guarded calls"
-assert_eq "$(cg_stat_delta s guard_succeeded)" 0 "collapses that succeeded"
+assert_eq "$(cg_stat_delta s guard_committed)" 0 "collapses that succeeded"
 
 rm $F
 echo max >"$CG_CGROOT/cg_refuse/memory.max"

@@ -136,10 +136,32 @@ static int ctl_stats_save(const struct cgu_stats *s, const char *path)
 	return CTL_EXIT_OK;
 }
 
+/* A counter's name of the previous release: its new name, or NULL. */
+static const char *ctl_renamed(const char *name)
+{
+	static const char *const renamed[][2] = {
+#define CG_COUNTER_RENAMED(old, new) { old, new },
+#include "cg_names.h"
+#undef CG_COUNTER_RENAMED
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(renamed) / sizeof(renamed[0]); i++)
+		if (!strcmp(name, renamed[i][0]))
+			return renamed[i][1];
+	return NULL;
+}
+
 static int ctl_stats_get(const struct cgu_stats *s, const char *name)
 {
 	const struct cgu_stat *st = cgu_stats_find(s, name);
+	const char *now = st ? NULL : ctl_renamed(name);
 
+	if (now) {
+		fprintf(stderr, "cgctl: %s is now %s (the old name goes away in the next release)\n",
+			name, now);
+		st = cgu_stats_find(s, now);
+	}
 	if (!st) {
 		fprintf(stderr, "cgctl: no statistic %s\n", name);
 		return CTL_EXIT_FAIL;

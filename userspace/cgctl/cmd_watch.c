@@ -23,9 +23,9 @@ static const struct ctl_column ctl_columns[] = {
 	{ "file",    "file_calls" },		/* collapse_file() calls */
 	{ "file_ok", "file_succeed" },
 	{ "guard",   "guard_calls" },		/* guarded collapses */
-	{ "g_ok",    "guard_succeeded" },
-	{ "veto",    "guard_uffd_vetoed" },
-	{ "filled",  "guard_page_filled" },
+	{ "g_ok",    "guard_committed" },
+	{ "veto",    "guard_veto_uffd_missing" },
+	{ "filled",  "guard_veto_page_filled" },
 	{ "rollbk",  "guard_rollbacks" },
 	{ "exposed", "uffd_exposed" },		/* observe: events lost */
 	{ "anon",    "anon_calls" },
