@@ -136,20 +136,10 @@ static bool copy_done(const struct round *r)
 	return atomic_load(&r->copy_end_ns) != 0;
 }
 
-/* Attempts started after the copy finished. */
-static size_t attempts_after_copy(const struct round *r)
-{
-	uint64_t end = atomic_load(&r->copy_end_ns);
-	size_t i, n = 0;
-
-	for (i = 0; end && i < r->nattempts; i++)
-		n += r->attempts[i].start_ns > end;
-	return n;
-}
-
 static void *collapser_thread(void *arg)
 {
 	struct round *r = arg;
+	size_t after = 0;	/* attempts begun after the copy finished */
 
 	while (r->nattempts < sizeof(r->attempts) / sizeof(r->attempts[0])) {
 		struct attempt *a = &r->attempts[r->nattempts++];
@@ -162,7 +152,8 @@ static void *collapser_thread(void *arg)
 			r->collapsed = true;
 			break;
 		}
-		if (copy_done(r) && attempts_after_copy(r) >= ATTEMPTS_AFTER)
+		if (copy_done(r) && a->start_ns > atomic_load(&r->copy_end_ns) &&
+		    ++after >= ATTEMPTS_AFTER)
 			break;
 	}
 	return NULL;
