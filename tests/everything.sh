@@ -106,8 +106,8 @@ stress_run() {
 
 # stress_expect_ok NAME: the run found nothing wrong and covered what it
 # was asked to: exit 0; 3 is cg_stress's "not enough coverage" (no MISSING
-# cycle under guard from start to end, even after running on), said apart
-# from a correctness failure (1).
+# cycle under guard from start to end, or no reload, even after running
+# on), said apart from a correctness failure (1).
 stress_expect_ok() {
 	case $STRESS_RC in
 	0) ;;

@@ -44,7 +44,8 @@ static const char usage[] =
 	"  --no-minor, --no-wp   no MINOR / WP worker\n"
 	"  --toggle          switch modes and reload the module while running\n"
 	"  --module KO       the module to insmod (with --toggle)\n"
-	"  --reload-every N  one rmmod/insmod every N switches (default 4; 0: none)\n"
+	"  --reload-every N  one rmmod/insmod every N switches (default 4; 0: none);\n"
+	"                    none at the end: run on as for --expect-guarded\n"
 	"  --after-load CMD  sh -c CMD after every insmod\n"
 	"  --guard-dwell MS  longest stay in guard between switches (default 10000)\n"
 	"  --reloads N       end once N rmmod/insmod cycles are done (--seconds is\n"
@@ -263,21 +264,38 @@ static unsigned long st_coverage_extension_s(const struct st_ctx *c)
 }
 
 /*
- * --expect-guarded and no whole MISSING cycle under guard yet at the end:
- * the run goes on, once, for as long again, at most ST_COVERAGE_MAX_S (the
- * toggler's stays in guard
- * have grown with the cycles it measured), rather than call a slow machine
- * a failure.
+ * What the run was asked to cover and has not yet, or NULL: a whole
+ * MISSING cycle under guard (--expect-guarded), a reload (--reload-every:
+ * under load a switch waits on an RCU-tasks grace period, seen at 10 s).
+ */
+static const char *st_uncovered(struct st_ctx *c)
+{
+	if (c->o.expect_guarded && !st_counter(c, ST_MISSING_GUARDED))
+		return "no MISSING cycle ran under guard from start to end";
+	if (c->o.toggle && c->o.module && c->o.reload_every &&
+	    !st_counter(c, ST_TOGGLE_RELOADS))
+		return "no rmmod/insmod ran";
+	return NULL;
+}
+
+/*
+ * Something asked for not covered yet at the end: the run goes on, once,
+ * for as long again, at most ST_COVERAGE_MAX_S (the toggler's stays in
+ * guard have grown with the cycles it measured), rather than call a slow
+ * machine a failure.
  */
 static bool st_extend_for_coverage(struct st_ctx *c, uint64_t *end, bool *extended)
 {
-	if (*extended || !c->o.expect_guarded || st_counter(c, ST_MISSING_GUARDED))
+	const char *missing = st_uncovered(c);
+
+	if (*extended || !missing)
 		return false;
 	*extended = true;
 	*end = cgu_deadline_ms(st_coverage_extension_s(c) * 1000);
-	printf("coverage: no MISSING cycle under guard from start to end yet (longest cycle %llu ms): running on up to %lu s\n",
+	printf("coverage: %s yet (longest MISSING cycle %llu ms, %lu switches): running on up to %lu s\n",
+	       missing,
 	       (unsigned long long)(atomic_load(&c->sh->missing_cycle_max_ns) / 1000000),
-	       st_coverage_extension_s(c));
+	       st_counter(c, ST_TOGGLE_SWITCHES), st_coverage_extension_s(c));
 	return true;
 }
 
@@ -290,7 +308,7 @@ static bool st_run_for(struct st_ctx *c)
 	pid_t pid;
 
 	while ((!cgu_deadline_passed(end) || st_extend_for_coverage(c, &end, &extended)) &&
-	       (!extended || !st_counter(c, ST_MISSING_GUARDED)) &&
+	       (!extended || st_uncovered(c)) &&
 	       (!c->o.reloads || st_counter(c, ST_TOGGLE_RELOADS) < c->o.reloads)) {
 		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
 			st_reap(c, pid, status, false);
@@ -332,10 +350,11 @@ int main(int argc, char **argv)
 	if (st_counter(&c, ST_FAILURES))
 		return CG_EXIT_FAIL;
 	/* not enough coverage is not a correctness failure: said apart */
-	if (c.o.expect_guarded && !st_counter(&c, ST_MISSING_GUARDED)) {
-		printf("COVERAGE: no MISSING cycle ran under guard from start to end (longest cycle %llu ms, %lu cycles)\n",
+	if (st_uncovered(&c)) {
+		printf("COVERAGE: %s (longest MISSING cycle %llu ms, %lu cycles, %lu switches)\n",
+		       st_uncovered(&c),
 		       (unsigned long long)(atomic_load(&c.sh->missing_cycle_max_ns) / 1000000),
-		       st_counter(&c, ST_MISSING_CYCLES));
+		       st_counter(&c, ST_MISSING_CYCLES), st_counter(&c, ST_TOGGLE_SWITCHES));
 		return ST_EXIT_COVERAGE;
 	}
 	return CG_EXIT_OK;
