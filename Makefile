@@ -35,7 +35,7 @@ V       ?= 0
 
 export KDIR KRELEASE BUILD
 
-.PHONY: all module userspace testmods selftest-module selftests check demo stress bench oracle-check abi-sweep \
+.PHONY: all module userspace testmods selftest-module selftests check demo stress bench oracle-check clients abi-sweep \
 	debug-kernel debug-check \
 	checkpatch shellcheck sparse lint clean help modules_install install uninstall dkms-add dkms-check deps \
 	dkms-stage deb deb-check metrics-check
@@ -162,6 +162,12 @@ bench: deps ## every performance figure in one boot, as ratios (build/bench)
 	$(MAKE) all KDIR=$(GUEST_KDIR)
 	tests/harness/run-check.sh --suite bench
 	tests/harness/bench-table.sh
+
+# Our users' real program: QEMU postcopy migration in the guest, on 6.1
+# (off, observe, guard) and on the 6.12 oracle.
+clients: deps ## QEMU postcopy migrations in the guest (tests/clients) on 6.1 and the 6.12 oracle
+	$(MAKE) all KDIR=$(GUEST_KDIR)
+	tests/harness/run-clients.sh
 
 # Every Debian 6.1 ABI and flavour: build, boot, core tests (apt installs
 # headers and downloads images; long).

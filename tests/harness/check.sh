@@ -21,7 +21,7 @@ CG_PROG=check
 # shellcheck source=tests/harness/tap.sh
 . "$HARNESS/tap.sh"
 
-# name:command, in the order they run
+# name:command (words split at blanks), in the order they run
 SUITES=(
 	"model:$HARNESS/model-check.sh"
 	"build-refusals:$HARNESS/build-refusals.sh"
@@ -29,15 +29,17 @@ SUITES=(
 	"names:$HARNESS/names-check.sh"
 	"cases:$HARNESS/run-check.sh"
 	"oneway:$HARNESS/run-oneway.sh"
+	"clients:$HARNESS/run-clients.sh --short"
 )
 
 main() {
-	local i=0 rc=0 s
+	local i=0 rc=0 s cmd
 	echo "TAP version 13"
 	echo "1..${#SUITES[@]}"
 	for s in "${SUITES[@]}"; do
 		i=$((i + 1))
-		cg_tap_subtest "$i" "${s%%:*}" "" "${s#*:}" || rc=1
+		read -ra cmd <<<"${s#*:}"
+		cg_tap_subtest "$i" "${s%%:*}" "" "${cmd[@]}" || rc=1
 	done
 	cg_tap_summary
 	return $rc

@@ -13,7 +13,8 @@
 # dependencies and a modules.dep under /lib/modules/$KRELEASE, and, when the
 # host has Debian's prometheus-node-exporter (tests/harness/deps.sh installs
 # it), /usr/bin/prometheus-node-exporter with the libraries it links (the C
-# library and its loader, at their paths; about 5 MB compressed) for test 193.
+# library and its loader, at their paths; about 5 MB compressed) for test 193,
+# and for the clients suite Debian's QEMU (stage_qemu).
 #
 # Environment: KRELEASE (guest kernel release, required), BUILD (default
 # <repo>/build), CG_MODULE_KO (default <repo>/collapse_guard.ko), CG_MODDIR
@@ -108,15 +109,42 @@ stage_binaries() {
 # stage_exporter: Debian's node_exporter, a dynamically linked Go binary,
 # and the libraries ldd lists for it, copied from the host's packages.
 stage_exporter() {
-	local bin=/usr/bin/prometheus-node-exporter lib
+	local bin=/usr/bin/prometheus-node-exporter
 	if [ ! -x "$bin" ]; then
 		warn "no $bin (apt-get install prometheus-node-exporter): test 193 will fail"
 		return 0
 	fi
 	install -D -m 755 "$bin" "$ROOT$bin"
-	for lib in $(ldd "$bin" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
+	stage_libs "$bin"
+}
+
+# stage_libs FILE...: the libraries ldd lists for each FILE, at their paths
+# (the C library and its loader among them).
+stage_libs() {
+	local lib
+	# (with several files, ldd heads each list with "FILE:")
+	for lib in $(ldd "$@" | awk '$2 == "=>" && $3 ~ /^\// { print $3 }
+			$1 ~ /^\// && $1 !~ /:$/ { print $1 }' | sort -u); do
 		install -D -m 755 "$(readlink -f "$lib")" "$ROOT$lib"
 	done
+}
+
+# stage_qemu: Debian's QEMU for the clients suite (tests/clients): the
+# x86-64 system emulator from qemu-system-x86, the TCG accelerator module
+# it loads at run time from qemu-system-common, and the libraries they
+# link, taken from the host's installed packages (dpkg -L). No firmware:
+# the VMs boot userspace/clients/vmbios.S (-bios). About 12 MB compressed.
+stage_qemu() {
+	local bin accel
+	bin=$(dpkg -L qemu-system-x86 2>/dev/null | grep -x '/usr/bin/qemu-system-x86_64' || true)
+	accel=$(dpkg -L qemu-system-common 2>/dev/null | grep '/qemu/accel-tcg-x86_64\.so$' || true)
+	if [ -z "$bin" ] || [ -z "$accel" ]; then
+		warn "no qemu-system-x86/qemu-system-common installed: the clients tests will fail"
+		return 0
+	fi
+	install -D -m 755 "$bin" "$ROOT$bin"
+	install -D -m 644 "$accel" "$ROOT$accel"
+	stage_libs "$bin" "$accel"
 }
 
 # module_dir: the guest kernel's modules directory on the host.
@@ -201,6 +229,7 @@ main() {
 	stage_module
 	stage_binaries
 	stage_exporter
+	[ "$1" != clients ] || stage_qemu
 	stage_kernel_modules
 	pack
 }

@@ -3,7 +3,7 @@
 #
 # Run one test suite in a QEMU guest booting Debian's 6.1 kernel with a
 # busybox initramfs, and report it as TAP:
-#   tests/harness/run-check.sh [--suite cases|stress|oracle|bench|oneway-NAME]
+#   tests/harness/run-check.sh [--suite cases|stress|oracle|clients|bench|oneway-NAME]
 #   tests/harness/run-check.sh --demo          (what run-demo.sh does)
 # Prints one TAP line per test, the logs of failing tests (of every test for
 # bench and demo), then "N passed, N failed[, N skipped]". Exits non-zero on a
@@ -43,6 +43,8 @@
 #                    tests/<suite> (for trying the harness itself)
 #   BUILD            build directory (default <repo>/build); logs go to
 #                    $BUILD/guest/<suite>/
+#   CG_GUEST_TAG     logs go to $BUILD/guest/<suite>-<tag>/ instead (the
+#                    oracle's runs: 6.12)
 set -euo pipefail
 
 HARNESS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -82,16 +84,16 @@ parse_args() {
 		esac
 	done
 	case $SUITE in
-	cases | stress | oracle | oneway-*) ;;
+	cases | stress | oracle | clients | oneway-*) ;;
 	bench | demo) SHOW_ALL_LOGS=1 ;;
-	*) die "unknown suite '$SUITE' (cases, stress, oracle or bench)" ;;
+	*) die "unknown suite '$SUITE' (cases, stress, oracle, clients or bench)" ;;
 	esac
 	SOURCE=${SOURCE:-${CG_SUITE_DIR:-$REPO/tests/$SUITE}}
 	SCALE=${CG_TIMEOUT_SCALE:-1}
 	case $SCALE in
 	'' | *[!0-9]* | 0) die "CG_TIMEOUT_SCALE must be a positive integer" ;;
 	esac
-	OUTDIR=$BUILD/guest/$SUITE
+	OUTDIR=$BUILD/guest/$SUITE${CG_GUEST_TAG:+-$CG_GUEST_TAG}
 }
 
 # kernel_release_of BZIMAGE: the release in the image's setup header.

@@ -7,6 +7,9 @@
 # is held to in tests/cases, where the guard's behaviour should be
 # upstream's (refusal, errno, hole intact, event delivered, truncation races).
 #   tests/harness/run-oracle.sh        (make oracle-check)
+#   tests/harness/run-oracle.sh --suite clients   (make clients: tests/clients
+#                                      on 6.12, where they expect no loss)
+# Logs go to $BUILD/guest/<suite>-6.12/.
 # The image comes from Debian's archive with apt-get download (no install:
 # /boot is not touched) and is unpacked under $BUILD/oracle/.
 #
@@ -63,6 +66,7 @@ main() {
 	CG_MODULE_KO=/nonexistent \
 	CG_MODDIR=$root/lib/modules \
 	CG_PVH=0 \
+	CG_GUEST_TAG=6.12 \
 		"$HARNESS/run-check.sh" --suite oracle "$@"
 }
 

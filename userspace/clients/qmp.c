@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0
+/* qmp.c - the QEMU Machine Protocol client of tests/clients (see qmp.h). */
+#include "qmp.h"
+
+#include "cgu.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+/* QEMU answers within this many seconds even under nested TCG. */
+#define QMP_REPLY_TIMEOUT_MS	60000
+
+static int qmp_connect(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		cgu_setup_fail("QMP socket path too long: %s", path);
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		cgu_setup_fail_errno("socket");
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
+		return fd;
+	close(fd);
+	return -1;
+}
+
+/* One line into q->line; false at end of file or after the timeout. */
+static bool qmp_read_line(struct qmp *q)
+{
+	size_t n = 0;
+	uint64_t deadline = cgu_deadline_ms(QMP_REPLY_TIMEOUT_MS);
+
+	while (n < sizeof(q->line) - 1) {
+		struct pollfd p = { .fd = q->fd, .events = POLLIN };
+		char c;
+
+		if (cgu_deadline_passed(deadline))
+			return false;
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		if (read(q->fd, &c, 1) != 1)
+			return false;
+		if (c == '\n')
+			break;
+		q->line[n++] = c;
+	}
+	q->line[n] = '\0';
+	return true;
+}
+
+/* Read until a reply (not an event); true for "return". */
+static bool qmp_reply(struct qmp *q)
+{
+	for (;;) {
+		if (!qmp_read_line(q))
+			cgu_setup_fail("the %s QEMU stopped answering QMP", q->who);
+		if (strstr(q->line, "\"return\""))
+			return true;
+		if (strstr(q->line, "\"error\""))
+			return false;
+	}
+}
+
+void qmp_open(struct qmp *q, const char *who, const char *path,
+	      unsigned long long deadline_ns)
+{
+	q->who = who;
+	while ((q->fd = qmp_connect(path)) < 0) {
+		if (cgu_deadline_passed(deadline_ns))
+			cgu_setup_fail("the %s QEMU's QMP socket %s never answered",
+				       who, path);
+		cgu_sleep_ms(50);
+	}
+	if (!qmp_read_line(q) || !strstr(q->line, "\"QMP\""))
+		cgu_setup_fail("no QMP greeting from the %s QEMU", who);
+	qmp_run(q, "{\"execute\": \"qmp_capabilities\"}");
+}
+
+void qmp_close(struct qmp *q)
+{
+	if (q->fd >= 0)
+		close(q->fd);
+	q->fd = -1;
+}
+
+static bool qmp_vsend(struct qmp *q, const char *fmt, va_list ap)
+{
+	char cmd[4096];
+	int len = vsnprintf(cmd, sizeof(cmd) - 1, fmt, ap);
+
+	if (len < 0 || len >= (int)sizeof(cmd) - 1)
+		cgu_setup_fail("QMP command too long");
+	cmd[len++] = '\n';
+	if (write(q->fd, cmd, len) != len)
+		cgu_setup_fail_errno("QMP write to the %s QEMU", q->who);
+	return qmp_reply(q);
+}
+
+bool qmp_try(struct qmp *q, const char *fmt, ...)
+{
+	va_list ap;
+	bool ok;
+
+	va_start(ap, fmt);
+	ok = qmp_vsend(q, fmt, ap);
+	va_end(ap);
+	return ok;
+}
+
+void qmp_run(struct qmp *q, const char *fmt, ...)
+{
+	va_list ap;
+	bool ok;
+
+	va_start(ap, fmt);
+	ok = qmp_vsend(q, fmt, ap);
+	va_end(ap);
+	if (!ok)
+		cgu_setup_fail("the %s QEMU refused a command: %s", q->who, q->line);
+}
+
+/* Where the value of "key" starts in the last reply, or NULL. */
+static const char *qmp_value(const struct qmp *q, const char *key)
+{
+	char pat[128];
+	const char *p;
+
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	p = strstr(q->line, pat);
+	if (!p)
+		return NULL;
+	p += strlen(pat);
+	while (*p == ' ')
+		p++;
+	return p;
+}
+
+bool qmp_string(const struct qmp *q, const char *key, char *buf, size_t len)
+{
+	const char *p = qmp_value(q, key);
+	size_t n = 0;
+
+	if (!p || *p++ != '"')
+		return false;
+	while (*p && *p != '"' && n < len - 1)
+		buf[n++] = *p++;
+	buf[n] = '\0';
+	return true;
+}
+
+long long qmp_number(const struct qmp *q, const char *key)
+{
+	const char *p = qmp_value(q, key);
+
+	return p ? strtoll(p, NULL, 10) : -1;
+}

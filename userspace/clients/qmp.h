@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * qmp.h - a QEMU Machine Protocol client small enough for the test guest:
+ * one unix socket, one command at a time, replies read line by line (QEMU
+ * writes each reply and event as one line), asynchronous events skipped.
+ */
+#ifndef CG_QMP_H
+#define CG_QMP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct qmp {
+	int fd;
+	const char *who;	/* "source" or "destination", for messages */
+	char line[16384];	/* the last reply */
+};
+
+/* Connect to the QMP socket at path, waiting until deadline_ns for QEMU to
+ * create it, and leave capabilities negotiation mode. Exits 2 on failure. */
+void qmp_open(struct qmp *q, const char *who, const char *path,
+	      unsigned long long deadline_ns);
+void qmp_close(struct qmp *q);
+/* Run one command (a JSON object text); returns true on "return", false on
+ * "error" (the reply stays in q->line). Exits 2 if QEMU went away. */
+bool qmp_try(struct qmp *q, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* The same, exiting 2 with QEMU's error text on "error". */
+void qmp_run(struct qmp *q, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* The string value of "key": "..." in the last reply, into buf; false if
+ * absent. */
+bool qmp_string(const struct qmp *q, const char *key, char *buf, size_t len);
+/* The number value of "key": N in the last reply; -1 if absent. */
+long long qmp_number(const struct qmp *q, const char *key);
+
+#endif /* CG_QMP_H */
