@@ -166,7 +166,7 @@ bench: deps ## every performance figure in one boot, as ratios (build/bench)
 # Our users' real program: QEMU postcopy migration in the guest, on 6.1
 # (off, observe, guard) and on the 6.12 oracle.
 clients: deps ## QEMU postcopy migrations in the guest (tests/clients) on 6.1 and the 6.12 oracle
-	$(MAKE) all KDIR=$(GUEST_KDIR)
+	$(MAKE) all selftest-module KDIR=$(GUEST_KDIR)
 	tests/harness/run-clients.sh
 
 # Every Debian 6.1 ABI and flavour: build, boot, core tests (apt installs

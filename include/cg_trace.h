@@ -11,7 +11,9 @@
  *                   it cannot handle), and at which stage
  *   uffd_exposed    mode observe: the stock collapse_file() filled holes of
  *                   a range that a MISSING-mode userfaultfd maps, so the
- *                   missing-page events of those holes are lost
+ *                   missing-page events of those holes are lost; the task
+ *                   that collapsed and the victim (the registered VMA's
+ *                   process)
  *   stock_collapse  mode observe: every stock collapse_file(), timed, and
  *                   whether it put a huge page in the page cache (its
  *                   result does not say: see module/observe.c)
@@ -101,9 +103,10 @@ TRACE_EVENT(guard_veto,
 
 TRACE_EVENT(uffd_exposed,
 
-	TP_PROTO(const struct inode *inode, pgoff_t start, int holes),
+	TP_PROTO(const struct inode *inode, pgoff_t start, int holes,
+		 pid_t victim_pid, const char *victim_comm),
 
-	TP_ARGS(inode, start, holes),
+	TP_ARGS(inode, start, holes, victim_pid, victim_comm),
 
 	TP_STRUCT__entry(
 		__field(dev_t, dev)
@@ -112,6 +115,8 @@ TRACE_EVENT(uffd_exposed,
 		__field(int, holes)
 		__field(pid_t, pid)
 		__array(char, comm, TASK_COMM_LEN)
+		__field(pid_t, victim_pid)
+		__array(char, victim_comm, TASK_COMM_LEN)
 	),
 
 	TP_fast_assign(
@@ -121,11 +126,14 @@ TRACE_EVENT(uffd_exposed,
 		__entry->holes = holes;
 		__entry->pid = current->pid;
 		memcpy(__entry->comm, current->comm, TASK_COMM_LEN);
+		__entry->victim_pid = victim_pid;
+		strscpy(__entry->victim_comm, victim_comm, TASK_COMM_LEN);
 	),
 
-	TP_printk("dev=%d:%d ino=%lu start=%lu holes=%d pid=%d comm=%s",
+	TP_printk("dev=%d:%d ino=%lu start=%lu holes=%d pid=%d comm=%s victim_pid=%d victim_comm=%s",
 		  MAJOR(__entry->dev), MINOR(__entry->dev), __entry->ino,
-		  __entry->start, __entry->holes, __entry->pid, __entry->comm)
+		  __entry->start, __entry->holes, __entry->pid, __entry->comm,
+		  __entry->victim_pid, __entry->victim_comm)
 );
 
 TRACE_EVENT(stock_collapse,

@@ -104,9 +104,16 @@ static bool cg_stock_committed(struct address_space *mapping, pgoff_t start,
 
 static void cg_report_exposure(struct file *file, pgoff_t start, int holes)
 {
+	struct cg_uffd_victim victim;
+
 	cg_stats_inc(CG_UFFD_EXPOSED);
 	cg_stats_add(CG_UFFD_EXPOSED_HOLES, holes);
-	trace_uffd_exposed(file_inode(file), start, holes);
+	if (!trace_uffd_exposed_enabled())
+		return;
+	cg_uffd_missing_victim(file->f_mapping, start, start + HPAGE_PMD_NR,
+			       &victim);
+	trace_uffd_exposed(file_inode(file), start, holes, victim.pid,
+			   victim.comm);
 }
 
 /*

@@ -13,6 +13,8 @@
  *                   4188b2592ff6)
  *   isolate_lru_bool  folio_isolate_lru()'s result read as 6.3's bool (the
  *                   porting trap; the page is put back, nothing leaks)
+ *   no_uffd_check   no MISSING-mode userfaultfd is ever seen: the broken
+ *                   guard that tests/clients must catch losing data
  */
 #include <linux/moduleparam.h>
 #include <linux/string.h>
@@ -20,7 +22,7 @@
 
 static char *cg_selftest_fault = "";
 module_param_named(selftest, cg_selftest_fault, charp, 0444);
-MODULE_PARM_DESC(selftest, "test build only: prototype, missing_btf, no_anon_symbol, early_any_registration, stats_6_1 or isolate_lru_bool");
+MODULE_PARM_DESC(selftest, "test build only: prototype, missing_btf, no_anon_symbol, early_any_registration, stats_6_1, isolate_lru_bool or no_uffd_check");
 
 bool cg_selftest(const char *fault)
 {

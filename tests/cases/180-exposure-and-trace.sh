@@ -5,6 +5,7 @@
 # The exposure detector and the trace events, on a known workload.
 # Mode observe: the reproducer still loses its event (the stock code runs),
 # and uffd_exposed / uffd_exposed_holes count it, and an uffd_exposed event
+# (naming the task that collapsed and the victim, whose registration lost it)
 # names the memfd (device, inode), the range, and the process that collapsed
 # (the reproducer through MADV_COLLAPSE, khugepaged through khugepaged); a
 # stock_collapse event times it. A collapse that committed counts whatever
@@ -61,6 +62,11 @@ case $(field comm "$EV") in
 uffd_collapse_r*) ;;
 *) fail "uffd_exposed: comm=$(field comm "$EV"), expected the reproducer" ;;
 esac
+[ "$(field victim_pid "$EV")" -gt 0 ] || fail "uffd_exposed: no victim pid"
+case $(field victim_comm "$EV") in
+uffd_collapse_r*) ;;
+*) fail "uffd_exposed: victim_comm=$(field victim_comm "$EV"), expected the reproducer" ;;
+esac
 expect_one_event stock_collapse "dev=$dev" "ino=$ino" start=0 holes=1 result=1 \
 	committed=1
 [ "$(field duration_ns "$EV")" -gt 0 ] || fail "stock_collapse: duration_ns 0"
@@ -94,6 +100,12 @@ ino=$(kv ino "$OUT")
 wait_delta s uffd_exposed 1 60
 expect_deltas s uffd_exposed=1 uffd_exposed_holes=1 stock_committed=1
 expect_one_event uffd_exposed "dev=$dev" "ino=$ino" start=0 holes=1 comm=khugepaged
+# the victim: the reproducer, whose MISSING registration lost the event
+[ "$(field victim_pid "$EV")" -gt 0 ] || fail "uffd_exposed: no victim pid"
+case $(field victim_comm "$EV") in
+uffd_collapse_r*) ;;
+*) fail "uffd_exposed: victim_comm=$(field victim_comm "$EV"), expected the reproducer" ;;
+esac
 trace_stop
 trace_start
 cg_stats_save s

@@ -131,11 +131,11 @@ holder missing
 hpid=$holder
 run cgctl doctor
 expect_out "verdict: protected"
-expect_out "pid $hpid (uffd_hold)"
+expect_out "protected: pid $hpid (uffd_hold)"
 run cgctl mode observe
 run_status 1 cgctl doctor
 expect_out "verdict: exposed"
-expect_out "pid $hpid (uffd_hold)"
+expect_out "EXPOSED: pid $hpid (uffd_hold)"
 run cgctl mode off
 run_status 1 cgctl doctor
 cg_unload

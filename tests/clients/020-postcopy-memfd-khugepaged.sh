@@ -13,6 +13,8 @@
 set -eu
 # shellcheck source=tests/lib.sh
 . /opt/cg/tests/lib.sh
+# shellcheck source=tests/cases/helpers.sh
+. "$(dirname "$0")/cases-helpers.sh"
 # shellcheck source=tests/clients/helpers.sh
 . "$(dirname "$0")/helpers.sh"
 
@@ -20,5 +22,6 @@ clients_setup
 shmem_thp always
 khugepaged_fast
 every_mode khugepaged
+broken_guard khugepaged
 khugepaged_restore
 clients_cleanup

@@ -13,6 +13,8 @@
 set -eu
 # shellcheck source=tests/lib.sh
 . /opt/cg/tests/lib.sh
+# shellcheck source=tests/cases/helpers.sh
+. "$(dirname "$0")/cases-helpers.sh"
 # shellcheck source=tests/clients/helpers.sh
 . "$(dirname "$0")/helpers.sh"
 
@@ -24,4 +26,5 @@ for mode in $(clients_modes); do
 		assert_gt "$(qp_value passes_at_end)" "$at_switch" "$mode: the VM's passes on the destination"
 	}
 done
+broken_guard madvise --running
 clients_cleanup

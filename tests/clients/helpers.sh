@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
 #
-# Sourced by the tests of tests/clients, after tests/lib.sh: QEMU postcopy
+# Sourced by the tests of tests/clients, after tests/lib.sh and
+# tests/cases/helpers.sh: QEMU postcopy
 # migrations in the guest, each run under a mode and judged against what
 # that mode must give.
 #
@@ -173,8 +174,26 @@ every_mode() {
 	done
 }
 
+# judge_doctor MODE: what cgctl doctor said during the migration (010 runs
+# it with --during): the destination QEMU and its RAM, in MODE's state.
+judge_doctor() {
+	_out=$QP_WORK/during.out
+	[ -f "$_out" ] || return 0
+	case $1 in
+	off | observe) _state=EXPOSED ;;
+	guard) _state=protected ;;
+	*) _state="not affected" ;;
+	esac
+	grep -q "^     $_state: pid [0-9]* (qemu-system-x86) .* /memfd:" "$_out" || {
+		cat "$_out"
+		fail "$1: cgctl doctor did not name the destination QEMU's memfd as $_state"
+	}
+	echo "$1: cgctl doctor during the migration: $(grep "(qemu-system-x86)" "$_out" | head -n 1 | sed 's/^ *//')"
+}
+
 judge_case() {
 	_what="$1, $2"
+	judge_doctor "$1"
 	if [ "$2" = touch ]; then
 		qp_lost || qp_fail "$_what: a backend's own faults filled holes, yet nothing was lost"
 		[ "$(qp_counter guard_calls)" = - ] || assert_eq "$(qp_counter guard_calls)" 0 "$_what: guarded collapses"
@@ -194,6 +213,21 @@ judge_case() {
 		;;
 	esac
 	return 0
+}
+
+# broken_guard VIA ARGS...: (6.1) the same migration under the test build
+# of the guard that never sees a MISSING registration
+# (selftest=no_uffd_check): it must lose data, or the case could not tell a
+# broken guard from a working one. The working module is loaded again.
+broken_guard() {
+	! upstream_kernel || return 0
+	cg_unload
+	cg_load_without no_uffd_check
+	postcopy guard "$QP_BANDWIDTH" --collapse "$@"
+	qp_lost || qp_fail "the guard without its MISSING check lost nothing: the case cannot tell"
+	echo "  the guard without its MISSING check (selftest=no_uffd_check) lost data, as it must"
+	cg_unload
+	cg_load mode=guard
 }
 
 # clients_cleanup: unmount, unload (the harness restores the THP knobs).

@@ -135,16 +135,26 @@ static void ctl_doctor_module(const struct ctl_kernel *k, struct ctl_findings *f
 		       exposed);
 }
 
+/* What a collapse of one such mapping would do now: the line's verdict. */
+static const char *ctl_user_state(const struct ctl_findings *f)
+{
+	if (!f->needs_guard)
+		return "not affected";
+	return f->guarding ? "protected" : "EXPOSED";
+}
+
+/* One mapping: its process (a QEMU postcopy destination shows as
+ * qemu-system-*, its RAM as /memfd:... or the memory backend's file). */
 static void ctl_print_user(const struct ctl_uffd_user *u, void *ctx)
 {
-	(void)ctx;
-	printf("     pid %d (%s) %s %s\n", u->pid, u->comm, u->range, u->path);
+	printf("     %s: pid %d (%s) %s %s\n", ctl_user_state(ctx), u->pid,
+	       u->comm, u->range, u->path);
 }
 
 static int ctl_doctor_users(struct ctl_findings *f)
 {
 	printf("[--] processes mapping shmem with a MISSING-mode userfaultfd:\n");
-	f->users = ctl_uffd_scan(ctl_print_user, NULL);
+	f->users = ctl_uffd_scan(ctl_print_user, f);
 	if (f->users < 0) {
 		fprintf(stderr, "cgctl: cannot read /proc\n");
 		return CTL_EXIT_USAGE;

@@ -116,7 +116,7 @@ static unsigned char *backend_map(int fd, size_t len, enum backend_action action
 }
 
 static cgu_noreturn void backend_main(enum backend_action action, size_t len,
-				      int sock, int go,
+				      bool map_early, int sock, int go,
 				      struct backend_report *r)
 {
 	unsigned char *ram = NULL;
@@ -125,7 +125,7 @@ static cgu_noreturn void backend_main(enum backend_action action, size_t len,
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	fd = backend_recv_fd(sock);
-	if (action != BACKEND_KHUGEPAGED)
+	if (action != BACKEND_KHUGEPAGED || map_early)
 		ram = backend_map(fd, len, action);
 	if (write(sock, "m", 1) != 1 || read(go, &c, 1) != 1)
 		_exit(CG_EXIT_OK);	/* stopped before go */
@@ -142,7 +142,8 @@ static cgu_noreturn void backend_main(enum backend_action action, size_t len,
 	_exit(CG_EXIT_OK);
 }
 
-void backend_start(struct backend *b, enum backend_action action, size_t len)
+void backend_start(struct backend *b, enum backend_action action, size_t len,
+		   bool map_early)
 {
 	int sv[2], pipefd[2];
 
@@ -159,7 +160,7 @@ void backend_start(struct backend *b, enum backend_action action, size_t len)
 	if (b->pid == 0) {
 		close(sv[0]);
 		close(pipefd[1]);
-		backend_main(action, len, sv[1], pipefd[0], b->report);
+		backend_main(action, len, map_early, sv[1], pipefd[0], b->report);
 	}
 	close(sv[1]);
 	close(pipefd[0]);

@@ -50,7 +50,8 @@ struct backend {
  * before any registration: a loss no kernel prevents (BACKEND_PRECOPY
  * shows it on purpose), not the one under test.
  */
-void backend_start(struct backend *b, enum backend_action action, size_t len);
+void backend_start(struct backend *b, enum backend_action action, size_t len,
+		   bool map_early);
 /* Pass the RAM's descriptor, as a vhost-user front end does (SET_MEM_TABLE
  * carries it the same way), and wait until the backend has mapped it. */
 void backend_send_fd(struct backend *b, int fd);

@@ -60,14 +60,18 @@ static const char usage[] =
 	"  --dst-file PATH   the destination's RAM is this file (default: a memfd)\n"
 	"  --running         the VM runs vmbios.S (default: paused, a pattern)\n"
 	"  --collapse WHAT   idle, madvise (default), khugepaged, touch or precopy\n"
+	"  --during CMD      run sh -c CMD once the destination is in postcopy\n"
+	"                    (QP_DST_PID set; output in WORKDIR/during.out)\n"
+	"  --map-early       khugepaged: the backend maps the RAM from the start\n"
+	"                    (default: once the destination has registered it)\n"
 	"  --ram MIB         the VM's RAM (default 32)\n"
 	"  --bandwidth MIB   postcopy and precopy bandwidth, MiB/s (default 4)\n"
 	"  --timeout S       the migration's deadline (default 300)\n"
 	"  --seed N          the pattern's seed (default 1)\n";
 
 struct options {
-	const char *qemu, *bios, *workdir, *src_file, *dst_file;
-	bool running;
+	const char *qemu, *bios, *workdir, *src_file, *dst_file, *during;
+	bool running, map_early;
 	enum backend_action action;
 	size_t ram;
 	unsigned long bandwidth, timeout_s;
@@ -101,6 +105,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "source-file", required_argument, NULL, 's' },
 		{ "dst-file", required_argument, NULL, 'd' },
 		{ "running", no_argument, NULL, 'r' },
+		{ "map-early", no_argument, NULL, 'e' },
+		{ "during", required_argument, NULL, 'D' },
 		{ "collapse", required_argument, NULL, 'c' },
 		{ "ram", required_argument, NULL, 'm' },
 		{ "bandwidth", required_argument, NULL, 'B' },
@@ -121,6 +127,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case 's': o->src_file = optarg; break;
 		case 'd': o->dst_file = optarg; break;
 		case 'r': o->running = true; break;
+		case 'e': o->map_early = true; break;
+		case 'D': o->during = optarg; break;
 		case 'c': o->action = backend_parse_action(optarg); break;
 		case 'm':
 			o->ram = cgu_parse_ulong(optarg, "--ram", 18, 1024) * MIB;
@@ -376,6 +384,31 @@ static long khugepaged_full_scans(void)
 	return n;
 }
 
+/* --during: sh -c CMD, waited for, while the migration goes on. */
+static void run_during(const struct options *o, const struct vm *dst)
+{
+	char out[512], pid[16];
+	pid_t child;
+	int fd;
+
+	if (!o->during)
+		return;
+	snprintf(out, sizeof(out), "%s/during.out", o->workdir);
+	snprintf(pid, sizeof(pid), "%d", (int)dst->pid);
+	child = fork();
+	if (child < 0)
+		cgu_setup_fail_errno("fork");
+	if (!child) {
+		fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0 ||
+		    setenv("QP_DST_PID", pid, 1))
+			_exit(127);
+		execl("/bin/sh", "sh", "-c", o->during, (char *)NULL);
+		_exit(127);
+	}
+	waitpid(child, NULL, 0);
+}
+
 /* Whether the destination reports postcopy-active: it has registered its
  * RAM with userfaultfd (QEMU does so on the "listen" command, then sets
  * the state). */
@@ -383,7 +416,8 @@ static bool destination_in_postcopy(struct vm *dst)
 {
 	char status[64];
 
-	qmp_run(&dst->qmp, "{\"execute\": \"query-migrate\"}");
+	if (qmp_ask(&dst->qmp, 5000, "{\"execute\": \"query-migrate\"}") != 1)
+		return false;	/* its migration failed: it may not answer */
 	return qmp_string(&dst->qmp, "status", status, sizeof(status)) &&
 	       !strcmp(status, "postcopy-active");
 }
@@ -394,7 +428,8 @@ static bool destination_in_postcopy(struct vm *dst)
  * holes for every page not sent yet).
  */
 static void migration_wait(struct vm *src, struct vm *dst, struct backend *b,
-			   struct result *r, uint64_t deadline)
+			   const struct options *o, struct result *r,
+			   uint64_t deadline)
 {
 	unsigned long before = 0;
 	long scans = -1;
@@ -410,6 +445,7 @@ static void migration_wait(struct vm *src, struct vm *dst, struct backend *b,
 			before = __atomic_load_n(&b->report->attempts, __ATOMIC_RELAXED);
 			scans = khugepaged_full_scans();
 			backend_go(b);	/* a second "go" (precopy) is harmless */
+			run_during(o, dst);
 		}
 		if (cgu_deadline_passed(deadline)) {
 			snprintf(r->status, sizeof(r->status), "timeout");
@@ -526,13 +562,13 @@ int main(int argc, char **argv)
 	vm_connect(&dst, &o, "dst");
 	vm_connect(&src, &o, "src");
 	dst_ram = open_dst_ram(&dst, o.dst_file);
-	backend_start(&b, o.action, o.ram);
+	backend_start(&b, o.action, o.ram, o.map_early);
 	backend_send_fd(&b, dst_ram);
 
 	deadline = cgu_deadline_ms(o.timeout_s * 1000);
 	migration_setup(&src, &dst, &o);
 	migration_start(&src, &b, &o, deadline);
-	migration_wait(&src, &dst, &b, &r, deadline);
+	migration_wait(&src, &dst, &b, &o, &r, deadline);
 	check_ram(&dst, src_ram, dst_ram, &o, &r);
 	r.eexist = vm_logged(&dst, "File exists");
 	if (!backend_stop(&b))

@@ -34,11 +34,11 @@ static int qmp_connect(const char *path)
 	return -1;
 }
 
-/* One line into q->line; false at end of file or after the timeout. */
-static bool qmp_read_line(struct qmp *q)
+/* One line into q->line; false at end of file or after timeout_ms. */
+static bool qmp_read_line(struct qmp *q, unsigned long timeout_ms)
 {
 	size_t n = 0;
-	uint64_t deadline = cgu_deadline_ms(QMP_REPLY_TIMEOUT_MS);
+	uint64_t deadline = cgu_deadline_ms(timeout_ms);
 
 	while (n < sizeof(q->line) - 1) {
 		struct pollfd p = { .fd = q->fd, .events = POLLIN };
@@ -58,16 +58,17 @@ static bool qmp_read_line(struct qmp *q)
 	return true;
 }
 
-/* Read until a reply (not an event); true for "return". */
-static bool qmp_reply(struct qmp *q)
+/* Read until a reply (not an event): 1 for "return", 0 for "error", -1
+ * if none came within timeout_ms. */
+static int qmp_reply(struct qmp *q, unsigned long timeout_ms)
 {
 	for (;;) {
-		if (!qmp_read_line(q))
-			cgu_setup_fail("the %s QEMU stopped answering QMP", q->who);
+		if (!qmp_read_line(q, timeout_ms))
+			return -1;
 		if (strstr(q->line, "\"return\""))
-			return true;
+			return 1;
 		if (strstr(q->line, "\"error\""))
-			return false;
+			return 0;
 	}
 }
 
@@ -81,7 +82,7 @@ void qmp_open(struct qmp *q, const char *who, const char *path,
 				       who, path);
 		cgu_sleep_ms(50);
 	}
-	if (!qmp_read_line(q) || !strstr(q->line, "\"QMP\""))
+	if (!qmp_read_line(q, QMP_REPLY_TIMEOUT_MS) || !strstr(q->line, "\"QMP\""))
 		cgu_setup_fail("no QMP greeting from the %s QEMU", who);
 	qmp_run(q, "{\"execute\": \"qmp_capabilities\"}");
 }
@@ -93,7 +94,8 @@ void qmp_close(struct qmp *q)
 	q->fd = -1;
 }
 
-static bool qmp_vsend(struct qmp *q, const char *fmt, va_list ap)
+static int qmp_vsend(struct qmp *q, unsigned long timeout_ms, const char *fmt,
+		     va_list ap)
 {
 	char cmd[4096];
 	int len = vsnprintf(cmd, sizeof(cmd) - 1, fmt, ap);
@@ -103,7 +105,28 @@ static bool qmp_vsend(struct qmp *q, const char *fmt, va_list ap)
 	cmd[len++] = '\n';
 	if (write(q->fd, cmd, len) != len)
 		cgu_setup_fail_errno("QMP write to the %s QEMU", q->who);
-	return qmp_reply(q);
+	return qmp_reply(q, timeout_ms);
+}
+
+/* qmp_vsend with the usual timeout, exiting 2 if QEMU did not answer. */
+static bool qmp_vsend_answered(struct qmp *q, const char *fmt, va_list ap)
+{
+	int ret = qmp_vsend(q, QMP_REPLY_TIMEOUT_MS, fmt, ap);
+
+	if (ret < 0)
+		cgu_setup_fail("the %s QEMU stopped answering QMP", q->who);
+	return ret;
+}
+
+int qmp_ask(struct qmp *q, unsigned long timeout_ms, const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = qmp_vsend(q, timeout_ms, fmt, ap);
+	va_end(ap);
+	return ret;
 }
 
 bool qmp_try(struct qmp *q, const char *fmt, ...)
@@ -112,7 +135,7 @@ bool qmp_try(struct qmp *q, const char *fmt, ...)
 	bool ok;
 
 	va_start(ap, fmt);
-	ok = qmp_vsend(q, fmt, ap);
+	ok = qmp_vsend_answered(q, fmt, ap);
 	va_end(ap);
 	return ok;
 }
@@ -123,7 +146,7 @@ void qmp_run(struct qmp *q, const char *fmt, ...)
 	bool ok;
 
 	va_start(ap, fmt);
-	ok = qmp_vsend(q, fmt, ap);
+	ok = qmp_vsend_answered(q, fmt, ap);
 	va_end(ap);
 	if (!ok)
 		cgu_setup_fail("the %s QEMU refused a command: %s", q->who, q->line);

@@ -25,7 +25,11 @@ void qmp_close(struct qmp *q);
  * "error" (the reply stays in q->line). Exits 2 if QEMU went away. */
 bool qmp_try(struct qmp *q, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* The same, exiting 2 with QEMU's error text on "error". */
+/* A command that QEMU may not answer (a destination whose migration
+ * failed): 1 "return", 0 "error", -1 no answer within timeout_ms. */
+int qmp_ask(struct qmp *q, unsigned long timeout_ms, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* qmp_try, exiting 2 with QEMU's error text on "error". */
 void qmp_run(struct qmp *q, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* The string value of "key": "..." in the last reply, into buf; false if
