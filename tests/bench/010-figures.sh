@@ -18,7 +18,11 @@
 #  - pread, SEEK_HOLE and page-fault p99 while another thread collapses,
 #    guard against off (per block of 1 s, the median of the blocks' p99s);
 #  - a collapse as a multiple of a 2 MiB memcpy in the same guest;
-#  - khugepaged: ranges collapsed per second of khugepaged's CPU.
+#  - khugepaged: ranges collapsed per second of khugepaged's CPU;
+#  - a postcopy migration of a paused VM (Debian's QEMU, tests/clients'
+#    driver): time and downtime under guard while a second mapping is
+#    collapsed (every collapse vetoed), and under guard alone, against off
+#    with no collapser (CG_BENCH_MIGRATIONS rounds of 6, default 12).
 # Prints one markdown table between "BENCH TABLE" markers (make bench saves
 # it under build/bench/). Ratios only mean something within this run (TCG).
 # No threshold: it fails only if a measurement went wrong.
@@ -94,6 +98,37 @@ shmem_thp advise
 bench khugepaged --ranges 16 --rounds 10
 khugepaged_restore
 quiet
+
+# migrate MODE ACTION LABEL: one postcopy migration (Debian's QEMU, a paused
+# 32 MiB VM, memfd RAM, no bandwidth limit) under MODE with the backend
+# doing ACTION; its total time and downtime (ms) as samples LABEL/...
+migrate() {
+	cg_set_mode "$1"
+	rm -rf /tmp/bench-qp /tmp/bench-ram/*
+	mkdir -p /tmp/bench-qp
+	out=$(qemu_postcopy --qemu /usr/bin/qemu-system-x86_64 --bios /opt/cg/bin/vmbios.bin \
+		--workdir /tmp/bench-qp --source-file /tmp/bench-ram/src --bandwidth 10000 \
+		--collapse "$2") || fail "qemu_postcopy ($1, $2) failed: $out"
+	echo "$3/migration-ms $(kv time_ms "$out")" >>"$S"
+	echo "$3/downtime-ms $(kv downtime_ms "$out")" >>"$S"
+}
+
+echo "== postcopy migration: guard with a collapser, guard alone, against off with none"
+M=${CG_BENCH_MIGRATIONS:-12}
+mkdir -p /tmp/bench-ram
+mount -t tmpfs -o size=128m bench-ram /tmp/bench-ram || fail "cannot mount a tmpfs"
+i=0
+while [ "$i" -lt "$M" ]; do
+	i=$((i + 1))
+	# A B C C B A: no side always first
+	migrate off idle off
+	migrate guard madvise guard
+	migrate guard idle guard-idle
+	migrate guard idle guard-idle
+	migrate guard madvise guard
+	migrate off idle off
+done
+umount /tmp/bench-ram
 cg_set_mode off
 cg_unload
 
@@ -108,6 +143,12 @@ for op in pread seek_hole fault; do
 done
 row compare "$S" off/khugepaged-ranges-per-cpu-s guard/khugepaged-ranges-per-cpu-s \
 	--title "khugepaged ranges per CPU second, guard / off (target >= 1.00)"
+row compare "$S" off/migration-ms guard/migration-ms \
+	--title "postcopy migration time, guard with a collapser / off without (target <= 1.02)"
+row compare "$S" off/downtime-ms guard/downtime-ms \
+	--title "postcopy downtime, guard with a collapser / off without (target <= 1.02)"
+row compare "$S" off/migration-ms guard-idle/migration-ms \
+	--title "postcopy migration time, guard / off, no collapser (target <= 1.02)"
 row compare "$S" memcpy off/full --title "stock collapse (full) / 2 MiB memcpy"
 row compare "$S" memcpy guard/full --title "guarded collapse (full) / 2 MiB memcpy"
 
