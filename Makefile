@@ -35,7 +35,7 @@ V       ?= 0
 
 export KDIR KRELEASE BUILD
 
-.PHONY: all module userspace testmods selftest-module selftests check demo stress bench oracle-check clients abi-sweep \
+.PHONY: all module userspace testmods selftest-module selftests check demo demo-qemu stress bench oracle-check clients abi-sweep \
 	debug-kernel debug-check \
 	checkpatch shellcheck sparse lint clean help modules_install install uninstall dkms-add dkms-check deps \
 	dkms-stage deb deb-check metrics-check
@@ -149,6 +149,10 @@ check: deps ## the tests: model, build refusals, metrics, tests/cases in the gue
 demo: deps ## boot the test kernel, load the module, show it at work
 	$(MAKE) all KDIR=$(GUEST_KDIR)
 	tests/harness/run-demo.sh
+
+demo-qemu: deps ## QEMU postcopy migration in the guest: lost under off, complete under guard
+	$(MAKE) all KDIR=$(GUEST_KDIR)
+	tests/harness/run-check.sh --demo-qemu
 
 # Long runs, kept out of 'make check'. DURATION (seconds, default 600) is the
 # length of tests/stress/100-everything.sh (cg_stress).

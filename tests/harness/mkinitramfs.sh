@@ -14,7 +14,7 @@
 # host has Debian's prometheus-node-exporter (tests/harness/deps.sh installs
 # it), /usr/bin/prometheus-node-exporter with the libraries it links (the C
 # library and its loader, at their paths; about 5 MB compressed) for test 193,
-# and for the clients and bench suites Debian's QEMU (stage_qemu).
+# and for the clients, bench and demo-qemu suites Debian's QEMU (stage_qemu).
 #
 # Environment: KRELEASE (guest kernel release, required), BUILD (default
 # <repo>/build), CG_MODULE_KO (default <repo>/collapse_guard.ko), CG_MODDIR
@@ -230,7 +230,7 @@ main() {
 	stage_binaries
 	stage_exporter
 	case $1 in
-	clients | bench) stage_qemu ;;
+	clients | bench | demo-qemu) stage_qemu ;;
 	esac
 	stage_kernel_modules
 	pack

@@ -5,6 +5,7 @@
 # busybox initramfs, and report it as TAP:
 #   tests/harness/run-check.sh [--suite cases|stress|oracle|clients|bench|oneway-NAME]
 #   tests/harness/run-check.sh --demo          (what run-demo.sh does)
+#   tests/harness/run-check.sh --demo-qemu     (make demo-qemu)
 # Prints one TAP line per test, the logs of failing tests (of every test for
 # bench and demo), then "N passed, N failed[, N skipped]". Exits non-zero on a
 # failing test, a test that never reported, a boot timeout, or a suspicious
@@ -76,6 +77,10 @@ parse_args() {
 			SUITE=demo
 			SOURCE=$HARNESS/demo.sh
 			shift ;;
+		--demo-qemu)
+			SUITE=demo-qemu
+			SOURCE=$HARNESS/demo-qemu.sh
+			shift ;;
 		-h | --help)
 			sed -n '3,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0"
 			exit 0 ;;
@@ -85,7 +90,7 @@ parse_args() {
 	done
 	case $SUITE in
 	cases | stress | oracle | clients | oneway-*) ;;
-	bench | demo) SHOW_ALL_LOGS=1 ;;
+	bench | demo | demo-qemu) SHOW_ALL_LOGS=1 ;;
 	*) die "unknown suite '$SUITE' (cases, stress, oracle, clients or bench)" ;;
 	esac
 	SOURCE=${SOURCE:-${CG_SUITE_DIR:-$REPO/tests/$SUITE}}
