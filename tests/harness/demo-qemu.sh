@@ -38,7 +38,7 @@ migrate() {
 	echo "the backend's MADV_COLLAPSE calls while pages were arriving: $(sed -n 's/^collapse_attempts_in_postcopy=//p' "$WORK.out")," \
 		"refused with EBUSY: $(sed -n 's/^refused_ebusy=//p' "$WORK.out")"
 	echo "the destination QEMU said:"
-	grep -v kvmvapic "$WORK/dst.log" | sed 's/^/  /' || true
+	grep -v kvmvapic "$WORK/dst.log" | sed "s/^/  /" | grep . || echo "  (nothing)"
 	echo "cgctl doctor, during the migration:"
 	grep 'qemu-system-x86\|^verdict' "$WORK/during.out" | sed 's/^ */  /' || true
 	echo "the module counted: guard_veto_uffd_missing +$(cg_stat_delta "$WORK.stats" guard_veto_uffd_missing)"
