@@ -18,7 +18,9 @@
 #  - doctor: protected (0) in guard, exposed (1) in observe, off and without
 #    the module while a process holds a MISSING registration on a memfd
 #    (listed by pid), not affected (3) for a MINOR registration or private
-#    anonymous memory;
+#    anonymous memory; without the module, where one would come from (a
+#    modules directory, CG_MODULES_DIR, with an installed module, with
+#    headers, with neither: "no headers for <release>", what to do);
 #  - a non-root user is told to run it as root.
 set -eu
 # shellcheck source=tests/lib.sh
@@ -148,10 +150,20 @@ rel=$(uname -r)
 mkdir -p mods/none/"$rel" mods/headers/"$rel"/build mods/dkms/"$rel"/updates/dkms
 : >mods/dkms/"$rel"/updates/dkms/collapse_guard.ko
 run_status 1 env CG_MODULES_DIR="$PWD/mods/none" cgctl doctor
-expect_out "no module for $rel, and no kernel headers to build one"
-expect_out "boot a kernel whose headers exist"
+expect_out "no headers for $rel: DKMS cannot build the module here"
+expect_out "apt install linux-headers-$rel"
+expect_out "no headers for 6.1.0-48, -49, -51, -52"
+expect_out "boot a 6.1 kernel with headers"
+case $rel in
+6.1.0-[0-9]*-*)
+	# the flavour's metapackages, which follow the newest ABI
+	expect_out "apt install linux-image-${rel#6.1.0-*-} linux-headers-${rel#6.1.0-*-}, then reboot" ;;
+esac
 run_status 1 env CG_MODULES_DIR="$PWD/mods/headers" cgctl doctor
 expect_out "dkms autoinstall -k $rel"
+case $OUT in
+*"no headers for"*) fail "doctor says 'no headers' with $PWD/mods/headers/$rel/build there" ;;
+esac
 run_status 1 env CG_MODULES_DIR="$PWD/mods/dkms" cgctl doctor
 expect_out "a module is installed for $rel: modprobe collapse_guard"
 stop_holder

@@ -14,13 +14,26 @@
 #      build/abi/ (no install: /boot is untouched);
 #   3. boot it with run-check.sh and the core tests (load/unload, both
 #      reproducers, the truncation race, the khugepaged selftest).
+# A release whose ABI has a signed image in the archive but no headers
+# package (6.1.0-48, -49, -51, -52) cannot be built by anyone: its row says
+# "no headers in the archive", and it is not a failure.
 # Prints a markdown table (ABI, flavour, build, load = the load/unload test,
 # each other test: ok, FAIL, skip or - for not run) and saves it
 # with the date, the CPU and the accelerator to build/abi/table.md. Exits
 # non-zero if a kernel that built failed a test, or a build failed.
 #
+# Before and after the sweep, and alone with --list (make abi-sweep
+# CG_ABI_LIST=1: no build, no boot, seconds), it compares the archive's
+# releases (apt-cache: linux-image-6.1.0-NN-FLAVOUR[-unsigned] and
+# linux-headers-6.1.0-NN-FLAVOUR) with those of the table in docs/results.md
+# ("Verified kernels"), and prints "new since the table: ...", which of
+# them have no headers, and the command that verifies the others.
+#
 # Environment: CG_ABI_RELEASES (restrict to these releases), CG_ABI_TESTS
-# (the core tests), BUILD, and what run-check.sh takes.
+# (the core tests), CG_ABI_TABLE (the markdown file with the table,
+# docs/results.md), CG_ABI_PACKAGES (a file of package names, one a line,
+# read instead of apt-cache: the host-side test's archive), BUILD, and what
+# run-check.sh takes.
 set -euo pipefail
 
 HARNESS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -34,14 +47,115 @@ say() {
 	echo "abi-sweep: $*" >&2
 }
 
+die() {
+	say "$*"
+	exit 2
+}
+
+# archive_packages: the names of the archive's 6.1 images (signed and
+# unsigned) and headers packages, one a line.
+archive_packages() {
+	if [ -n "${CG_ABI_PACKAGES:-}" ]; then
+		cat "$CG_ABI_PACKAGES"
+		return
+	fi
+	apt-cache search --names-only '^linux-(image|headers)-6\.1\.0-[0-9]+-(amd64|cloud-amd64|rt-amd64)(-unsigned)?$' |
+		cut -d ' ' -f 1
+}
+
+# archive_releases: every release the archive has an image of (PACKAGES:
+# archive_packages, read once).
+archive_releases() {
+	sed -nE 's/^linux-image-(6\.1\.0-[0-9]+-[a-z0-9-]+)$/\1/p' <<<"$PACKAGES" |
+		sed 's/-unsigned$//' | sort -uV
+}
+
+# headers_releases: the releases the archive has headers for.
+headers_releases() {
+	sed -nE 's/^linux-headers-(6\.1\.0-[0-9]+-[a-z0-9-]+)$/\1/p' <<<"$PACKAGES" | sort -uV
+}
+
+has_headers() {
+	headers_releases | grep -qx -- "$1"
+}
+
+# table_releases: "RELEASE BUILD" for each row of the table in CG_ABI_TABLE's
+# "Verified kernels" section; a row's flavour cell may name several
+# flavours ("amd64, cloud-amd64").
+table_releases() {
+	local table=${CG_ABI_TABLE:-$REPO/docs/results.md}
+	[ -r "$table" ] || die "no table to compare with: $table"
+	awk -F '|' '
+		/^## / { in_sweep = /^## Verified kernels/ }
+		in_sweep && $2 ~ /^ *6\.1\.0-[0-9]+ *$/ {
+			abi = $2; gsub(/ /, "", abi)
+			build = $4; gsub(/^ +| +$/, "", build)
+			n = split($3, fl, ",")
+			for (i = 1; i <= n; i++) {
+				f = fl[i]; gsub(/ /, "", f)
+				if (f != "") print abi "-" f, build
+			}
+		}' "$table" | sort -uV
+}
+
+# by_abi RELEASES: the blank- or line-separated RELEASES by ABI, as
+# "6.1.0-48 (amd64 cloud-amd64), 6.1.0-49 (amd64)", or "none".
+by_abi() {
+	local w
+	w=$(tr ' ' '\n' <<<"$1" | grep . | awk '
+		{
+			abi = $0; sub(/^6\.1\.0-[0-9]+-/, "", abi); fl = abi
+			abi = substr($0, 1, length($0) - length(fl) - 1)
+			if (abi != last) { if (out != "") out = out "), "; out = out abi " (" fl; last = abi }
+			else out = out " " fl
+		}
+		END { if (out != "") print out ")" }')
+	echo "${w:-none}"
+}
+
+# compare: the archive's releases against the table's, on stdout.
+compare() {
+	local archive table new new_hdr new_nohdr gone now_hdr rel
+	archive=$(archive_releases)
+	[ -n "$archive" ] ||
+		die "apt knows no 6.1 image (apt-get update, or a sources.list with bookworm)"
+	table=$(table_releases)
+	[ -n "$table" ] || die "no row in the table of ${CG_ABI_TABLE:-$REPO/docs/results.md}"
+	new=$(comm -23 <(sort <<<"$archive") <(cut -d ' ' -f 1 <<<"$table" | sort) | sort -V)
+	gone=$(comm -13 <(sort <<<"$archive") <(cut -d ' ' -f 1 <<<"$table" | sort) | sort -V)
+	new_hdr='' new_nohdr='' now_hdr=''
+	for rel in $new; do
+		if has_headers "$rel"; then
+			new_hdr="$new_hdr $rel"
+		else
+			new_nohdr="$new_nohdr $rel"
+		fi
+	done
+	# rows that say "no headers" for a release the archive now has headers of
+	# shellcheck disable=SC2013 # one release a line, no blanks in it
+	for rel in $(awk '$2 == "no" && $3 == "headers" { print $1 }' <<<"$table"); do
+		has_headers "$rel" && now_hdr="$now_hdr $rel"
+	done
+	echo "archive: $(wc -l <<<"$archive") 6.1 releases, $(headers_releases | wc -l) with headers; the table: $(wc -l <<<"$table") rows"
+	echo "new since the table: $(by_abi "$new")"
+	echo "new and without headers (DKMS cannot build there): $(by_abi "$new_nohdr")"
+	if [ -n "$now_hdr" ]; then
+		echo "headers now in the archive for rows that say none: $(by_abi "$now_hdr")"
+		new_hdr="$new_hdr$now_hdr"
+	fi
+	echo "in the table, no longer in the archive: $(by_abi "$gone")"
+	if [ -n "$new_hdr" ]; then
+		echo "verify them: make abi-sweep CG_ABI_RELEASES=\"${new_hdr# }\""
+	fi
+}
+
 releases() {
 	if [ -n "${CG_ABI_RELEASES:-}" ]; then
 		# shellcheck disable=SC2086 # a blank-separated list, split on purpose
 		printf '%s\n' $CG_ABI_RELEASES
 		return
 	fi
-	apt-cache search --names-only '^linux-image-6\.1\.0-[0-9]+-(amd64|cloud-amd64|rt-amd64)-unsigned$' |
-		cut -d ' ' -f 1 | sed 's/^linux-image-//; s/-unsigned$//' | sort -V
+	archive_releases
 }
 
 # apt_quiet ARGS...: apt-get, its output (which names the archive) in a log.
@@ -63,6 +177,10 @@ build_copy() {
 # build_status RELEASE: "ok", "refused: <why>" or "FAILED".
 build_status() {
 	local rel=$1 dir=$ABI/$1
+	if ! has_headers "$rel"; then
+		echo "no headers in the archive"
+		return
+	fi
 	if ! apt_quiet install --no-install-recommends "linux-headers-$rel"; then
 		echo "FAILED (no headers)"
 		return
@@ -136,6 +254,15 @@ row() {
 
 main() {
 	local rel build root header sep t
+	PACKAGES=$(archive_packages)
+	case ${1:-} in
+	--list)
+		compare
+		return ;;
+	'') ;;
+	*) die "usage: abi-sweep.sh [--list]" ;;
+	esac
+	compare | sed 's/^/abi-sweep: /' >&2
 	mkdir -p "$ABI"
 	: >"$ABI/apt.log"
 	(cd "$REPO" && make -s userspace selftests >"$ABI/userspace.log" 2>&1) ||
@@ -172,6 +299,7 @@ main() {
 		cat "$ABI/rows"
 	} >"$ABI/table.md"
 	cat "$ABI/table.md"
+	say "to record it: build/abi/table.md into docs/results.md (\"Verified kernels\")"
 	# a kernel that built must pass every core test
 	if grep '^| [^|]* | [^|]* | ok |' "$ABI/rows" | grep -Eq '\| (FAIL|skip|-) '; then
 		BAD=1

@@ -24,29 +24,37 @@
 #   1. DKMS built and installed collapse_guard.ko for those headers at the
 #      packages' installation (dkms status: installed; the .ko under
 #      /lib/modules/<release>/updates/dkms/), nothing else;
-#   2. cgctl runs: --help exits 0, status says "not loaded";
-#   3. apt-get purge of both packages leaves nothing of theirs: the root's
+#   2. the dkms package's postinst names, at its installation, the
+#      installed 6.1 kernel that has no headers (a stand-in for an image of
+#      an ABI Debian publishes no headers for: /lib/modules/6.1.0-48-amd64
+#      with a kernel/ directory and no build link, made before the file
+#      list) and says what to do; not the kernel with headers (KREL, given
+#      a kernel/ directory too), nor a headerless PREEMPT_RT one
+#      (6.1.0-48-rt-amd64, which does not need the module);
+#   3. cgctl runs: --help exits 0, status says "not loaded";
+#   4. apt-get purge of both packages leaves nothing of theirs: the root's
 #      file list equals the one before their installation (less apt's and
 #      dpkg's bookkeeping and logs, see same_files);
-#   4. the module's version (modinfo) is the packages', its vermagic the
+#   5. the module's version (modinfo) is the packages', its vermagic the
 #      guest's release;
-#   5. an upgrade from the previous version (the same sources at 0.2.9,
+#   6. an upgrade from the previous version (the same sources at 0.2.9,
 #      built in $BUILD/deb-check/prev) keeps an edited conffile silently:
 #      apt with no --force-conf* option and no terminal succeeds, the edit
 #      is there, no .dpkg-dist/-old/-new file appears, and DKMS holds the new
 #      version only;
-#   6. the guest: tests/cases/100 on the DKMS-built .ko (run-check.sh under
+#   7. the guest: tests/cases/100 on the DKMS-built .ko (run-check.sh under
 #      flock /tmp/cg-guest.lock, logs in $BUILD/deb-check/guest/cases), as a
 #      nested subtest.
 # Then kselftest's totals (cg_tap_totals) and "N passed, N failed".
 #
-# CG_DEB_CHECK_BREAK="dkms cgctl purge upgrade" (any of them): the negative
-# controls, each breaking the condition of its check on purpose (the
-# module uninstalled by dkms remove; cgctl replaced by a file that fails;
-# the tools removed instead of purged; a 0.2.9 whose modprobe.d file
+# CG_DEB_CHECK_BREAK="dkms cgctl purge upgrade note" (any of them): the
+# negative controls, each breaking the condition of its check on purpose
+# (the module uninstalled by dkms remove; cgctl replaced by a file that
+# fails; the tools removed instead of purged; a 0.2.9 whose modprobe.d file
 # differs, and the upgrade run with --force-confnew: with the file the same
-# in both versions dpkg keeps the edit even then): the check must then say
-# "not ok". The guest step is left out when dkms is broken.
+# in both versions dpkg keeps the edit even then; the headerless kernel
+# given a build link, so that the postinst has nothing to say): the check
+# must then say "not ok". The guest step is left out when dkms is broken.
 set -euo pipefail
 
 HARNESS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -324,6 +332,39 @@ check_dkms_built() {
 	if dkms_installed "$VERSION"; then ok "$what"; else not_ok "$what"; fi
 }
 
+# HEADERLESS, HEADERLESS_RT: the stand-ins for installed 6.1 kernels of an
+# ABI without headers (no build link in /lib/modules/<release>).
+HEADERLESS=6.1.0-48-amd64
+HEADERLESS_RT=6.1.0-48-rt-amd64
+
+# headerless_kernels: the stand-ins, and KREL as an installed image.
+headerless_kernels() {
+	local rel
+	for rel in "$HEADERLESS" "$HEADERLESS_RT" "$KREL"; do
+		mkdir -p "$ROOT/lib/modules/$rel/kernel"
+	done
+	if breaks note; then
+		note "CG_DEB_CHECK_BREAK=note: /lib/modules/$HEADERLESS/build links to $KREL's headers"
+		ln -s "/usr/src/linux-headers-$KREL" "$ROOT/lib/modules/$HEADERLESS/build"
+	fi
+}
+
+check_headerless_note() {
+	local what="the dkms postinst names $HEADERLESS (no headers) and what to do, not $KREL nor $HEADERLESS_RT"
+	local log=$WORK/install.txt bad=''
+	# apt's output, its carriage returns removed
+	tr -d '\r' <"$WORK/install.log" >"$log"
+	sed -n '/^collapse-guard-dkms: /,/on the running kernel\./p' "$log" | head -n 20 | indent
+	grep -i 'skipped\|headers' "$log" | grep -v '^collapse-guard-dkms: \|^  ' | head -n 5 | indent || true
+	grep -qx "collapse-guard-dkms: no headers for $HEADERLESS: DKMS cannot build collapse_guard for it." "$log" ||
+		bad="$bad, $HEADERLESS not named"
+	grep -q "Debian published no headers for" "$log" || bad="$bad, no word on ABIs without headers"
+	grep -q "apt install linux-image-amd64 linux-headers-amd64" "$log" || bad="$bad, no way out"
+	! grep -q "collapse-guard-dkms: no headers for $KREL:" "$log" || bad="$bad, $KREL named"
+	! grep -q "collapse-guard-dkms: no headers for $HEADERLESS_RT:" "$log" || bad="$bad, $HEADERLESS_RT named"
+	if [ -z "$bad" ]; then ok "$what"; else not_ok "$what (${bad#, })"; fi
+}
+
 check_cgctl() {
 	local what="cgctl runs: --help exits 0, status says the module is not loaded" out rc=0
 	if breaks cgctl; then
@@ -491,9 +532,11 @@ main() {
 		{ indent <"$WORK/setup.log" | tail -n 20; die "apt-get update failed in the root"; }
 	apt_in_root "$WORK/setup.log" install --no-install-recommends "linux-headers-$KREL" dkms ||
 		{ indent <"$WORK/setup.log" | tail -n 20; die "cannot install linux-headers-$KREL in the root"; }
+	headerless_kernels
 	file_list "$WORK/files-before.txt"
 	: >"$WORK/install.log"
 	check_dkms_built
+	check_headerless_note
 	check_cgctl
 	check_module_info
 	check_purge

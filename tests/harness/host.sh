@@ -58,3 +58,21 @@ cg_apt_ensure() {
 		die "cannot install$_missing (see $_log)"
 	}
 }
+
+# ok DESCRIPTION, not_ok DESCRIPTION: one TAP result, counted in N and (the
+# failures) FAILED, which the script sets to 0. indent: a command's output
+# as TAP comments.
+ok() {
+	N=$((N + 1))
+	echo "ok $N - $1"
+}
+
+not_ok() {
+	N=$((N + 1))
+	FAILED=$((FAILED + 1))
+	echo "not ok $N - $1"
+}
+
+indent() {
+	sed 's/^/#   /'
+}

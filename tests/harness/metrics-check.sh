@@ -26,26 +26,11 @@ CG_PROG=metrics-check
 # shellcheck source=tests/harness/host.sh
 . "$HARNESS/host.sh"
 
-ok() {
-	N=$((N + 1))
-	echo "ok $N - $1"
-}
-
-not_ok() {
-	N=$((N + 1))
-	FAILED=$((FAILED + 1))
-	echo "not ok $N - $1"
-}
-
 # check DESCRIPTION COMMAND...: ok when the command succeeds.
 check() {
 	local what=$1
 	shift
 	if "$@"; then ok "$what"; else not_ok "$what"; fi
-}
-
-indent() {
-	sed 's/^/#   /'
 }
 
 # promtool_ok FILE: promtool accepts it, lint included (its output shown).

@@ -91,9 +91,47 @@ static bool ctl_release_has(const char *release, const char *rel)
 }
 
 /*
+ * The flavour of a Debian release ("amd64" of 6.1.0-57-amd64, "cloud-amd64"),
+ * whose metapackages follow the newest ABI; NULL for another form of release.
+ */
+static const char *ctl_debian_flavour(const char *release)
+{
+	unsigned int abi;
+	int end = 0;
+
+	if (sscanf(release, "6.1.0-%u-%n", &abi, &end) != 1 || !end || !release[end])
+		return NULL;
+	return release + end;
+}
+
+/*
+ * No headers for this release: DKMS cannot build here. The headers package
+ * may only be missing (install it), or the archive may have none for this
+ * ABI (6.1.0-48, -49, -51, -52): then no build is possible for it, as only
+ * this ABI's own headers (its Module.symvers, its config) make a module it
+ * loads; the way out is another ABI.
+ */
+static void ctl_doctor_no_headers(const char *release)
+{
+	const char *flavour = ctl_debian_flavour(release);
+
+	printf("     no headers for %s: DKMS cannot build the module here (no /lib/modules/%s/build)\n"
+	       "     - if the archive has linux-headers-%s: apt install linux-headers-%s\n"
+	       "       (DKMS then builds the module; modprobe collapse_guard)\n"
+	       "     - if it has none (Debian published no headers for 6.1.0-48, -49, -51, -52): no\n"
+	       "       build for this kernel is possible, not with headers from elsewhere either;\n",
+	       release, release, release, release);
+	if (flavour)
+		printf("       boot a 6.1 kernel with headers, e.g. the next point release's:\n"
+		       "       apt install linux-image-%s linux-headers-%s, then reboot\n",
+		       flavour, flavour);
+	else
+		printf("       boot a 6.1 kernel with headers, e.g. the next point release's, then reboot\n");
+}
+
+/*
  * Not loaded on a kernel that needs it: is there a module to load at all?
- * A Debian ABI without a headers package (6.1.0-48, -49, -51, -52) gets no
- * DKMS build: say so, and what to do, rather than leave "modprobe" to fail.
+ * Rather than leave "modprobe" to fail: installed, buildable, or no headers.
  */
 static void ctl_doctor_no_module(const struct ctl_kernel *k)
 {
@@ -101,10 +139,7 @@ static void ctl_doctor_no_module(const struct ctl_kernel *k)
 	    ctl_release_has(k->release, "updates/collapse_guard.ko"))
 		printf("     a module is installed for %s: modprobe collapse_guard\n", k->release);
 	else if (!ctl_release_has(k->release, "build"))
-		printf("     no module for %s, and no kernel headers to build one (/lib/modules/%s/build):\n"
-		       "     install linux-headers-%s if the archive has it (DKMS then builds the module);\n"
-		       "     Debian publishes no headers for some ABIs (6.1.0-48, -49, -51, -52): boot a kernel whose headers exist\n",
-		       k->release, k->release, k->release);
+		ctl_doctor_no_headers(k->release);
 	else
 		printf("     no module built for %s: dkms autoinstall -k %s (or make && insmod collapse_guard.ko)\n",
 		       k->release, k->release);
