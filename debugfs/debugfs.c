@@ -3,7 +3,9 @@
  * The control surface: /sys/kernel/debug/collapse_guard/
  *
  *   mode              rw  "off observe [guard]"; write one name to switch
- *   stats             r   one "name value" per line
+ *   state             r   what the module is, one "name value" per line:
+ *                         mode, redirect_live, <path>_available
+ *   stats             r   what it counted, one "name value" per line
  *   hist              r   latency histograms in log2 buckets of nanoseconds
  *   reset             w   "1": zero every counter and histogram
  *   inject            rw  fault injection for tests (module/inject.c)
@@ -20,8 +22,10 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/build_bug.h>
 #include <linux/debugfs.h>
 #include <linux/fs.h>
+#include <linux/kernel.h>
 #include <linux/seq_file.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -101,6 +105,60 @@ static const struct file_operations cg_mode_fops = {
 	.llseek = default_llseek,
 };
 
+/* The states (CG_STATE in cg_names.h): what the module is, not what it counted. */
+enum cg_state {
+#define CG_STATE(id, name, help) CG_STATE_##id,
+#include "cg_names.h"
+#undef CG_STATE
+	CG_STATE_COUNT
+};
+
+static const char *const cg_state_names[] = {
+#define CG_STATE(id, name, help) name,
+#include "cg_names.h"
+#undef CG_STATE
+};
+static_assert(ARRAY_SIZE(cg_state_names) == CG_STATE_COUNT);
+
+/* One "name value" line; a state without a case here warns (-Wswitch). */
+static void cg_state_show_one(struct seq_file *seq, enum cg_state state)
+{
+	const char *name = cg_state_names[state];
+
+	switch (state) {
+	case CG_STATE_MODE:
+		seq_printf(seq, "%s %s\n", name, cg_mode_name(cg_mode_get()));
+		break;
+	case CG_STATE_REDIRECT_LIVE:
+		seq_printf(seq, "%s %d\n", name, cg_control_redirect_live());
+		break;
+	case CG_STATE_FILE_AVAILABLE:
+		seq_printf(seq, "%s %d\n", name,
+			   cg_control_path_available(CG_PATH_FILE));
+		break;
+	case CG_STATE_ANON_AVAILABLE:
+		seq_printf(seq, "%s %d\n", name,
+			   cg_control_path_available(CG_PATH_ANON));
+		break;
+	case CG_STATE_COUNT:
+		break;
+	}
+}
+
+static int cg_state_seq_show(struct seq_file *seq, void *v)
+{
+	int i;
+
+	for (i = 0; i < CG_STATE_COUNT; i++)
+		cg_state_show_one(seq, i);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(cg_state_seq);
+
+/*
+ * "stats" still prints the states redirect_live and <path>_available among
+ * the counters, as 0.3.0 did, until the next release.
+ */
 static int cg_stats_seq_show(struct seq_file *seq, void *v)
 {
 	bool available[CG_PATH_COUNT];
@@ -217,6 +275,7 @@ void cg_debugfs_init(void)
 		return;
 	}
 	debugfs_create_file("mode", 0600, dir, NULL, &cg_mode_fops);
+	debugfs_create_file("state", 0400, dir, NULL, &cg_state_seq_fops);
 	debugfs_create_file("stats", 0400, dir, NULL, &cg_stats_seq_fops);
 	debugfs_create_file("hist", 0400, dir, NULL, &cg_hist_seq_fops);
 	debugfs_create_file("reset", 0200, dir, NULL, &cg_reset_fops);

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* The check at load of the mirrored khugepaged types (module/layout.c). */
 #ifndef _CG_LAYOUT_H
 #define _CG_LAYOUT_H
 

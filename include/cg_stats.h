@@ -30,10 +30,11 @@ static inline void cg_stats_inc(enum cg_counter counter)
 }
 
 /*
- * Prints every counter as one "name value" line.  @available: which paths
- * the kernel lets us probe ("<path>_available 0" then says the path's
- * counters are not counting); @missed: probe misses; @redirect_live: the
- * hooks are registered (modes observe and guard).
+ * Prints every counter as one "name value" line.  @missed: probe misses.
+ * Also, as in 0.3.0 and until the next release, the states debugfs "state"
+ * now has: @available, which paths the kernel lets us probe
+ * ("<path>_available 0": the path's counters are not counting), and
+ * @redirect_live, the hooks are registered (modes observe and guard).
  */
 void cg_stats_show(struct seq_file *seq, const bool *available,
 		   unsigned long missed, bool redirect_live);

@@ -1,22 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The module's trace events: events/collapse_guard/ in tracefs, for
- * trace-cmd, perf and the tests.
- *
- *   guard_collapse  every guarded collapse_file() (mode guard): the range,
- *                   what it found, what it returned and why, how long it
- *                   took and how long the sealed section ran with irqs off
- *   guard_veto      a guarded collapse refused for a reason of the guard's
- *                   own (a MISSING-mode userfaultfd, a filled hole, a call
- *                   it cannot handle), and at which stage
- *   uffd_exposed    mode observe: the stock collapse_file() filled holes of
- *                   a range that a MISSING-mode userfaultfd maps, so the
- *                   missing-page events of those holes are lost; the task
- *                   that collapsed and the victim (the registered VMA's
- *                   process)
- *   stock_collapse  mode observe: every stock collapse_file(), timed, and
- *                   whether it put a huge page in the page cache (its
- *                   result does not say: see module/observe.c)
+ * trace-cmd, perf and the tests.  What each says is in the names table
+ * (include/cg_names.h, CG_EVENT); module/trace.c fails the build unless the
+ * events defined here are exactly the table's.
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM collapse_guard

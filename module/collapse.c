@@ -189,22 +189,24 @@ struct cg_guard_reason {
 	int caller_result;
 };
 
-#define CG_GUARD_REASON(_result, _name, _counter, _caller)		\
-	[(_result) - CG_SCAN_NR_RESULTS] = {				\
-		.name = _name, .counter = _counter, .caller_result = _caller, \
-	}
+/* The 6.1 code returned for each reason (above); a new reason needs one. */
+#define CG_CALLER_RESULT_UFFD_MISSING	SCAN_CGROUP_CHARGE_FAIL
+#define CG_CALLER_RESULT_PAGE_FILLED	SCAN_PAGE_LOCK
+#define CG_CALLER_RESULT_NOT_SHMEM	SCAN_FAIL
+#define CG_CALLER_RESULT_UNALIGNED	SCAN_FAIL
 
+/* Built from the names table: a reason's name and counter are one. */
 static const struct cg_guard_reason cg_guard_reasons[] = {
-	CG_GUARD_REASON(CG_SCAN_PAGE_FILLED, "page_filled",
-			CG_GUARD_VETO_PAGE_FILLED, SCAN_PAGE_LOCK),
-	CG_GUARD_REASON(CG_SCAN_UFFD_MISSING, "uffd_missing",
-			CG_GUARD_VETO_UFFD_MISSING, SCAN_CGROUP_CHARGE_FAIL),
-	CG_GUARD_REASON(CG_SCAN_NOT_SHMEM, "not_shmem",
-			CG_GUARD_VETO_NOT_SHMEM, SCAN_FAIL),
-	CG_GUARD_REASON(CG_SCAN_UNALIGNED, "unaligned",
-			CG_GUARD_VETO_UNALIGNED, SCAN_FAIL),
+#define CG_REASON(id, reason, help)					\
+	[CG_REASON_##id] = {						\
+		.name = reason,						\
+		.counter = CG_GUARD_VETO_##id,				\
+		.caller_result = CG_CALLER_RESULT_##id,			\
+	},
+#include "cg_names.h"
+#undef CG_REASON
 };
-static_assert(ARRAY_SIZE(cg_guard_reasons) == CG_SCAN_GUARD_END - CG_SCAN_NR_RESULTS);
+static_assert(ARRAY_SIZE(cg_guard_reasons) == CG_REASON_COUNT);
 
 /* The entry of one of the guard's own results, or NULL for a 6.1 code. */
 static const struct cg_guard_reason *cg_guard_reason(int result)

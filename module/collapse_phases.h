@@ -6,6 +6,7 @@
 #ifndef _CG_COLLAPSE_PHASES_H
 #define _CG_COLLAPSE_PHASES_H
 
+#include <linux/build_bug.h>
 #include <linux/fs.h>
 #include <linux/list.h>
 #include <linux/mm_types.h>
@@ -50,21 +51,28 @@ struct cg_collapse {
 };
 
 /*
- * The guard's own reasons for refusing, which 6.1 has no code for.  They
- * never leave the module: cg_result_for_caller() maps them to the 6.1 codes
- * whose MADV_COLLAPSE errno is current upstream's for the same reason.
+ * The guard's own reasons for refusing, which 6.1 has no code for (CG_REASON
+ * in include/cg_names.h: their names, and their counters guard_veto_<name>).
+ * As results they follow 6.1's codes and never leave the module:
+ * cg_result_for_caller() maps them to the 6.1 codes whose MADV_COLLAPSE
+ * errno is current upstream's for the same reason.
  */
+enum cg_reason {
+#define CG_REASON(id, name, help) CG_REASON_##id,
+#include "cg_names.h"
+#undef CG_REASON
+	CG_REASON_COUNT
+};
+
+/* CG_SCAN_<ID> is CG_SCAN_NR_RESULTS + CG_REASON_<ID>: the same list. */
 enum cg_guard_result {
-	/* 6.4's SCAN_PAGE_FILLED: a hole was filled while collapsing */
-	CG_SCAN_PAGE_FILLED = CG_SCAN_NR_RESULTS,
-	/* a VMA mapping the range has a MISSING-mode userfaultfd */
-	CG_SCAN_UFFD_MISSING,
-	/* the file is not shmem (a MAP_PRIVATE /dev/zero VMA, say) */
-	CG_SCAN_NOT_SHMEM,
-	/* the start index is not PMD aligned */
-	CG_SCAN_UNALIGNED,
+	CG_SCAN_GUARD_BEFORE_FIRST = CG_SCAN_NR_RESULTS - 1,
+#define CG_REASON(id, name, help) CG_SCAN_##id,
+#include "cg_names.h"
+#undef CG_REASON
 	CG_SCAN_GUARD_END
 };
+static_assert(CG_SCAN_GUARD_END - CG_SCAN_NR_RESULTS == CG_REASON_COUNT);
 
 /*
  * Positions @xas on the single slot @index, whatever the order of its last

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * collapse_guard: userfaultfd-safe shmem collapse for Linux 6.1.
+ * collapse_guard: userfaultfd-safe shmem collapse for Linux 6.1.  This file
+ * loads and unloads the module: the checks, then the hooks, then debugfs.
  *
  * On 6.1, khugepaged and MADV_COLLAPSE collapse a shmem range into a huge
  * page by filling its holes, and a userfaultfd registered in MISSING mode on

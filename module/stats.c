@@ -70,6 +70,7 @@ static void cg_show_path(struct seq_file *seq, enum cg_path path, bool available
 	const char *name = cg_path_names[path];
 	int r;
 
+	/* a state (debugfs "state"), here until the next release */
 	seq_printf(seq, "%s_available %d\n", name, available);
 	seq_printf(seq, "%s_calls %ld\n", name, atomic_long_read(&cg_calls[path]));
 	seq_printf(seq, "%s_returns %ld\n", name,
@@ -84,6 +85,7 @@ void cg_stats_show(struct seq_file *seq, const bool *available,
 {
 	int i;
 
+	/* a state (debugfs "state"), here until the next release */
 	seq_printf(seq, "redirect_live %d\n", redirect_live);
 	for (i = 0; i < CG_PATH_COUNT; i++)
 		cg_show_path(seq, i, available[i]);

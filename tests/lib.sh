@@ -80,6 +80,13 @@ cg_stat() {
 	cgctl stats --get "$1" || fail "no statistic $1 in $CG_DBG/stats"
 }
 
+# cg_state NAME: one of the module's states (debugfs "state": mode,
+# redirect_live, <path>_available).
+cg_state() {
+	awk -v n="$1" '$1 == n { print $2; found = 1 } END { exit !found }' "$CG_DBG/state" ||
+		fail "no state $1 in $CG_DBG/state"
+}
+
 cg_stats_save() {
 	cgctl stats --save "$1" || fail "cannot save $CG_DBG/stats to $1"
 }

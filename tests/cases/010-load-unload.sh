@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # timeout: 120
 #
-# insmod creates /sys/kernel/debug/collapse_guard with mode and stats (every
-# statistic, in the documented order, all zero), rmmod removes it, and the
-# module loads again afterwards.
+# insmod creates /sys/kernel/debug/collapse_guard with mode, state (every
+# state, in the documented order) and stats (every statistic, in the
+# documented order, all zero; the states redirect_live and <path>_available
+# still among them until the next release), rmmod removes it, and the module
+# loads again afterwards.
 set -eu
 # shellcheck source=tests/lib.sh
 . /opt/cg/tests/lib.sh
@@ -39,7 +41,7 @@ expected_names() {
 check_debugfs_present() {
 	[ -d "$CG_DBG" ] || fail "$CG_DBG missing after insmod"
 	[ -f "$CG_DBG/mode" ] || fail "$CG_DBG/mode missing"
-	for _f in stats hist reset inject anon_lock_timing; do
+	for _f in state stats hist reset inject anon_lock_timing; do
 		[ -f "$CG_DBG/$_f" ] || fail "$CG_DBG/$_f missing"
 	done
 }
@@ -54,6 +56,13 @@ check_stats_layout() {
 		fail "a fresh module has nonzero or malformed stats (or a path unavailable)"
 }
 
+# check_state MODE LIVE: debugfs state, every line, of a module in MODE
+# whose hooks are LIVE (1/0), both paths available.
+check_state() {
+	printf 'mode %s\nredirect_live %s\nfile_available 1\nanon_available 1\n' "$1" "$2" >expected
+	diff expected "$CG_DBG/state" || fail "state differs from the documented lines"
+}
+
 check_unloaded() {
 	! cg_loaded || fail "collapse_guard still in /proc/modules after rmmod"
 	[ ! -e "$CG_DBG" ] || fail "$CG_DBG still exists after rmmod"
@@ -63,6 +72,12 @@ check_unloaded() {
 cg_load
 check_debugfs_present
 check_stats_layout
+check_state guard 1
+cg_set_mode off
+check_state off 0
+cg_set_mode observe
+check_state observe 1
+cg_set_mode guard
 run cgctl mode
 [ "$(kv mode "$OUT")" = guard ] || fail "cgctl mode says $(kv mode "$OUT")"
 [ "$(cg_mode)" = guard ] || fail "default mode is $(cg_mode), expected guard"

@@ -31,8 +31,8 @@ echo "== the real kernel passes"
 cg_load
 v=$(cat /sys/module/collapse_guard/version)
 dmesg | grep -q "collapse_guard: version $v loaded, mode guard" || fail "no 'version $v loaded' line"
-assert_eq "$(cg_stat file_available)" 1 "file_available"
-assert_eq "$(cg_stat anon_available)" 1 "anon_available"
+assert_eq "$(cg_state file_available)" 1 "file_available"
+assert_eq "$(cg_state anon_available)" 1 "anon_available"
 cg_unload
 
 echo "== a prototype that differs"
@@ -51,7 +51,7 @@ echo "== collapse_huge_page inlined"
 insmod "$SELFTEST_KO" selftest=no_anon_symbol || fail "the load without collapse_huge_page failed"
 dmesg | grep -q 'kernel symbol collapse_huge_page not found (inlined? its statistics are unavailable)' ||
 	fail "no line saying the anonymous statistics are unavailable"
-assert_eq "$(cg_stat anon_available)" 0 "anon_available"
+assert_eq "$(cg_state anon_available)" 0 "anon_available"
 cg_stats_save s
 run cg_collapse anon --expect collapsed
 run uffd_collapse_repro --expect guarded

@@ -19,7 +19,7 @@ TIMING=$CG_DBG/anon_lock_timing
 
 thp_quiet
 cg_load mode=guard
-[ "$(cg_stat anon_available)" -eq 1 ] || skip "collapse_huge_page is not probed on this kernel"
+[ "$(cg_state anon_available)" -eq 1 ] || skip "collapse_huge_page is not probed on this kernel"
 assert_eq "$(cat "$TIMING")" 0 "anon_lock_timing off at load"
 for bad in 2 -1 yes on '0 1' '\n'; do
 	refuse_write "$TIMING" "$bad"

@@ -10,7 +10,8 @@
 #  - stats: the table carries every statistic of debugfs with its value,
 #    --nonzero only the nonzero ones, --json parses (json_flat, a reader
 #    independent of cgctl) to exactly the same names and values, --diff
-#    --get the change since --save;
+#    --get the change since --save, --get of a renamed counter or of a
+#    state (debugfs state) reads it and says so;
 #  - watch: the guarded collapses run during the watch add up, interval by
 #    interval, to the number made;
 #  - hist: the drawn count is debugfs's, --raw is debugfs's text, an unknown
@@ -97,6 +98,11 @@ run cgctl stats --get guard_succeeded
 expect_out "guard_succeeded is now guard_committed"
 [ "$(cgctl stats --get guard_succeeded 2>/dev/null)" = "$(cgctl stats --get guard_committed)" ] ||
 	fail "guard_succeeded does not read guard_committed"
+# a state asked as a statistic reads it until the next release, and says so
+run cgctl stats --get redirect_live
+expect_out "redirect_live is a state, not a statistic"
+[ "$(cgctl stats --get redirect_live 2>/dev/null)" = "$(cg_state redirect_live)" ] ||
+	fail "cgctl stats --get redirect_live is not debugfs state's"
 
 echo "== watch"
 cgctl watch 1 --count 5 >watch.out &
@@ -183,6 +189,6 @@ expect_out "run cgctl as root"
 run_status 2 runas "$NOBODY" "$NOBODY" cgctl doctor
 expect_out "needs root"
 run_status 1 runas "$NOBODY" "$NOBODY" cgctl mode off
-assert_eq "$(cgctl stats --get redirect_live)" 1 "a non-root mode write changed nothing"
+assert_eq "$(cg_state redirect_live)" 1 "a non-root mode write changed nothing"
 cg_set_mode off
 cg_unload

@@ -6,7 +6,7 @@
 # (bytes, printable garbage, mangled words, lengths 0-64, offsets, two
 # writers at once) to every debugfs file and to the mode parameter: every
 # refused write is EINVAL (or the documented EBUSY/ENODEV) and leaves mode,
-# inject and anon_lock_timing as they were; nothing crashes or warns (the
+# state, inject and anon_lock_timing as they were; nothing crashes or warns (the
 # harness scans the log). Afterwards the guard still guards. A non-root user
 # can neither read nor write any of the files. Seeds are printed.
 set -eu
@@ -16,13 +16,13 @@ set -eu
 . "$(dirname "$0")/helpers.sh"
 
 ITER=${CG_FUZZ_ITERATIONS:-1500}
-STATES="$CG_DBG/mode $CG_DBG/inject $CG_DBG/anon_lock_timing"
+STATES="$CG_DBG/mode $CG_DBG/state $CG_DBG/inject $CG_DBG/anon_lock_timing"
 
 thp_quiet
 cg_load mode=guard
 seed=$(($(date +%s) % 100000 + 1))
 echo "seed base $seed"
-for f in mode inject anon_lock_timing reset stats hist; do
+for f in mode inject anon_lock_timing reset state stats hist; do
 	seed=$((seed + 1))
 	# shellcheck disable=SC2086 # one word per state file
 	run debugfs_fuzz --iterations "$ITER" --seed "$seed" "$CG_DBG/$f" $STATES

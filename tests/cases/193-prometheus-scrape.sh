@@ -9,9 +9,10 @@
 # prometheus-node-exporter (staged by mkinitramfs.sh from the host's package,
 # with its libraries; tests/harness/deps.sh installs it) serves it on
 # 127.0.0.1:9100 with only the textfile collector, and busybox wget scrapes
-# /metrics, polled until it answers. Every statistic of debugfs's stats file
-# (read here as text, not through cgctl) must be in the scrape with the same
-# value, under cgctl's names (userspace/cgctl/prom.c): NAME_live a gauge of
+# /metrics, polled until it answers. Every state of debugfs's state file but
+# the mode and every statistic of its stats file (read here as text, not
+# through cgctl; the states stats still prints are taken from state) must be
+# in the scrape with the same value, under cgctl's names (userspace/cgctl/prom.c): NAME_live a gauge of
 # its own name; PATH_available, PATH_calls, PATH_returns, PATH_RESULT as
 # path_available, calls_total, returns_total, results_total{path,result};
 # any other NAME as NAME_total. Also collapse_guard_up 1, the mode gauges
@@ -60,6 +61,14 @@ cp "$CG_DBG/stats" stats.after
 cmp -s stats.before stats.after ||
 	fail "debugfs stats changed during the test (something else collapses): $(diff stats.before stats.after)"
 
+# debugfs's samples: the states (the mode apart: gauges of its own), then
+# the statistics but the states ("stats" prints them until the next release).
+cp "$CG_DBG/state" state.after
+{
+	grep -v '^mode ' state.after
+	awk 'NR == FNR { st[$1] = 1; next } !($1 in st)' state.after stats.after
+} >debugfs.after
+
 # The expected samples, from debugfs: "NAME{LABELS} VALUE" per statistic.
 awk '
 	{ v[NR] = $2; n[NR] = $1; if ($1 ~ /_available$/) { p = $1; sub(/_available$/, "", p); path[p] = 1 } }
@@ -83,7 +92,7 @@ awk '
 		print "collapse_guard_mode{mode=\"observe\"}", 0
 		print "collapse_guard_mode{mode=\"guard\"}", 1
 		print "node_textfile_scrape_error", 0
-	}' stats.after >expected.txt
+	}' debugfs.after >expected.txt
 
 # Each expected sample in the scrape with the same value (compared as
 # numbers: the exporter prints floats, 1e+06 for a million).

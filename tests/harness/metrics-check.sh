@@ -2,14 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make metrics-check: cgctl stats --prometheus on the host, no kernel. Feeds
-# saved debugfs files (tests/host/fixtures: stats, hist, mode, in the
-# module's formats) through cgctl, both as a saved copy (--file,
+# saved debugfs files (tests/host/fixtures: state, stats, hist, mode, in
+# the module's formats) through cgctl, both as a saved copy (--file,
 # --hist-file) and as a stand-in debugfs directory (CG_DEBUGFS,
 # CG_MODE_FILE), and checks the output with promtool check metrics
 # (Debian's prometheus package, installed with apt when missing) and by
 # value: the mode gauges, cumulative buckets in seconds, _sum and _count,
-# every statistic once, collapse_guard_up 0 without the module, --output
-# written atomically, and usage errors. Prints TAP; exits non-zero on a
+# every statistic once, the states from debugfs state (and from stats for a
+# module of 0.3.0 without it, or a saved copy), collapse_guard_up 0 without
+# the module, --output written atomically, and usage errors. Prints TAP; exits non-zero on a
 # failure. Uses $BUILD/bin/cgctl (make -C userspace builds it).
 set -euo pipefail
 
@@ -168,6 +169,23 @@ replaced_whole() {
 	cmp -s "$1/$2" "$3" && [ "$(stat -c %a "$1/$2")" = 644 ] && [ "$(ls "$1")" = "$2" ]
 }
 
+# standins: stand-in debugfs directories in $WORK: old/ a module of 0.3.0
+# (no state file, the states in stats), next/ the next release (no states in
+# stats), anon0/ a state that says what stats does not (anon_available 0).
+standins() {
+	mkdir -p "$WORK/old" "$WORK/next" "$WORK/anon0"
+	cp "$FIX/stats" "$FIX/hist" "$WORK/old/"
+	grep -Ev '^(redirect_live|[a-z]+_available) ' "$FIX/stats" >"$WORK/next/stats"
+	cp "$FIX/hist" "$FIX/state" "$WORK/next/"
+	cp "$FIX/stats" "$FIX/hist" "$WORK/anon0/"
+	sed 's/^anon_available 1$/anon_available 0/' "$FIX/state" >"$WORK/anon0/state"
+}
+
+# prom_from DIR OUT: cgctl stats --prometheus on stand-in directory DIR.
+prom_from() {
+	CG_DEBUGFS=$1 CG_MODE_FILE=$FIX/mode "$CGCTL" stats --prometheus >"$2"
+}
+
 main() {
 	local live=$WORK/live.prom saved=$WORK/saved.prom out=$WORK/textfile
 	[ -x "$CGCTL" ] || die "no $CGCTL (make -C userspace BUILD=$BUILD)"
@@ -198,6 +216,16 @@ main() {
 	check "the saved copy gives the live samples but the mode" \
 		same_but_mode "$live" "$saved"
 	check "collapse_guard_up 1 while readable" has "$live" 'collapse_guard_up 1'
+	standins
+	prom_from "$WORK/old" "$WORK/old.prom"
+	check "a module of 0.3.0 (no debugfs state): its states read from stats, the same samples" \
+		cmp -s "$live" "$WORK/old.prom"
+	prom_from "$WORK/next" "$WORK/next.prom"
+	check "no states in stats (the next release): the same samples" \
+		cmp -s "$live" "$WORK/next.prom"
+	prom_from "$WORK/anon0" "$WORK/anon0.prom"
+	check "the states come from debugfs state, not from stats" \
+		has "$WORK/anon0.prom" 'collapse_guard_path_available{path="anon"} 0'
 
 	CG_DEBUGFS=$WORK/no-such-dir "$CGCTL" stats --prometheus --output "$out/cg.prom"
 	check "module not loaded: exit 0, only collapse_guard_up 0" only_up0 "$out/cg.prom"

@@ -52,6 +52,21 @@ int ctl_read_line(const char *path, char *buf, size_t len);
 /* Writes text to path in one write(2); 0 or -1 with errno. */
 int ctl_write_text(const char *path, const char *text);
 
+/* ---- state.c: the module's states (debugfs "state") ---------------------- */
+
+/* @name is a state (CG_STATE of cg_names.h: mode, redirect_live,
+ * <path>_available), not a statistic. */
+bool ctl_is_state(const char *name);
+/* Moves the states out of statistics @s (a module of 0.3.0, and until the
+ * next release, prints them in "stats") into @st. */
+void ctl_state_split(struct cgu_stats *s, struct cgu_stats *st);
+/* The live module's numeric states (all but the mode) into @st: debugfs
+ * "state", or the state lines of "stats" where there is no "state" (0.3.0).
+ * 0, or -1 with errno set (EINVAL: a malformed line). */
+int ctl_state_load(struct cgu_stats *st);
+/* One live numeric state, or -1 if it cannot be read. */
+long long ctl_state_value(const char *name);
+
 /* ---- cmd_hist.c: debugfs "hist", parsed --------------------------------- */
 
 #define CTL_HIST_MAX		16

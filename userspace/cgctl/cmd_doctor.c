@@ -158,7 +158,7 @@ static void ctl_doctor_module(const struct ctl_kernel *k, struct ctl_findings *f
 	}
 	if (!ctl_active_mode(mode, sizeof(mode)))
 		strcpy(mode, "unknown");
-	live = ctl_stat_value("redirect_live");
+	live = ctl_state_value("redirect_live");
 	/* without debugfs, the mode alone says it: hooks exist before the mode does */
 	f->guarding = !strcmp(mode, "guard") && live != 0;
 	printf("[%s] collapse_guard loaded, mode %s, redirection %s\n",

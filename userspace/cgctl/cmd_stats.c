@@ -157,6 +157,10 @@ static int ctl_stats_get(const struct cgu_stats *s, const char *name)
 	const struct cgu_stat *st = cgu_stats_find(s, name);
 	const char *now = st ? NULL : ctl_renamed(name);
 
+	if (st && ctl_is_state(name))
+		fprintf(stderr, "cgctl: %s is a state, not a statistic: debugfs state has it, cgctl status shows it (stats drops it in the next release)\n",
+			name);
+
 	if (now) {
 		fprintf(stderr, "cgctl: %s is now %s (the old name goes away in the next release)\n",
 			name, now);

@@ -29,17 +29,11 @@ static void ctl_status_kernel(const struct ctl_kernel *k)
 /* "yes", "no", or why it is not known. */
 static const char *ctl_redirect_state(void)
 {
-	static struct cgu_stats s;
-	char path[512];
-	const struct cgu_stat *st;
+	long long live = ctl_state_value("redirect_live");
 
-	ctl_debugfs_path(path, sizeof(path), "stats");
-	if (cgu_stats_load(path, &s))
-		return "unknown (debugfs stats unreadable)";
-	st = cgu_stats_find(&s, "redirect_live");
-	if (!st)
-		return "unknown (no redirect_live statistic)";
-	return st->value ? "yes" : "no";
+	if (live < 0)
+		return "unknown (debugfs state unreadable)";
+	return live ? "yes" : "no";
 }
 
 int ctl_cmd_status(int argc, char **argv)

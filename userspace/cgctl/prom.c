@@ -4,13 +4,16 @@
  * histograms in Prometheus's text exposition format (0.0.4), for
  * node_exporter's textfile collector (collapse-guard-metrics.service).
  *
- * Every name starts with collapse_guard_. From debugfs "stats":
+ * Every name starts with collapse_guard_. From debugfs "state" (for a saved
+ * copy of "stats", or a module of 0.3.0 without "state": the state lines of
+ * "stats"; state.c):
  *   redirect_live, *_live          gauges
  *   PATH_available                 gauge collapse_guard_path_available{path=}
+ * from debugfs "stats", its states left out:
  *   PATH_calls, PATH_returns       counters collapse_guard_{calls,returns}_total{path=}
  *   PATH_RESULT                    counter collapse_guard_results_total{path=,result=}
  *   anything else                  counter collapse_guard_NAME_total
- * where PATH is each prefix with a PATH_available line (file, anon). Then
+ * where PATH is each prefix with a PATH_available state (file, anon). Then
  * collapse_guard_up (1: the module's statistics were read; 0: the module is
  * not loaded, and nothing else is printed), collapse_guard_mode{mode=} (1 for
  * the active mode; from the mode parameter, live only) and per histogram
@@ -39,10 +42,11 @@ struct ctl_prom_help {
 	const char *help;
 };
 
-/* The module's counters, from the table it is built from (cg_names.h). */
+/* The module's states and counters, from the table it is built from (cg_names.h). */
 static const struct ctl_prom_help ctl_prom_single_help[] = {
-	{ "redirect_live",
-	  "1 while the module's hooks (the collapse_file redirection) are registered: modes observe and guard." },
+#define CG_STATE(id, name, help) { name, help },
+#include "cg_names.h"
+#undef CG_STATE
 #define CG_COUNTER(id, name, help) { name, help },
 #include "cg_names.h"
 #undef CG_COUNTER
@@ -58,7 +62,8 @@ static const struct ctl_prom_help ctl_prom_hist_help[] = {
 
 struct ctl_prom {
 	bool up;
-	struct cgu_stats stats;
+	struct cgu_stats state;		/* the numeric states */
+	struct cgu_stats stats;		/* the statistics but the states */
 	bool have_mode;
 	char mode_line[256];	/* "off observe [guard]" */
 	bool have_hists;
@@ -83,16 +88,16 @@ static bool ctl_has_suffix(const char *s, const char *suffix)
 	return n >= m && !strcmp(s + n - m, suffix);
 }
 
-/* The path (file, anon) @name belongs to, with a PATH_available line: its
+/* The path (file, anon) @name belongs to, with a PATH_available state: its
  * length, and in *rest what follows "PATH_"; 0 if none. */
-static size_t ctl_prom_path(const struct cgu_stats *s, const char *name, const char **rest)
+static size_t ctl_prom_path(const struct ctl_prom *p, const char *name, const char **rest)
 {
 	char avail[CGU_STAT_NAME_LEN + 16];
 	const char *us;
 
 	for (us = strchr(name, '_'); us; us = strchr(us + 1, '_')) {
 		snprintf(avail, sizeof(avail), "%.*s_available", (int)(us - name), name);
-		if (cgu_stats_find(s, avail)) {
+		if (cgu_stats_find(&p->state, avail)) {
 			*rest = us + 1;
 			return (size_t)(us - name);
 		}
@@ -109,10 +114,10 @@ enum ctl_prom_kind {
 	CTL_PROM_COUNTER,	/* a counter of its own name */
 };
 
-static enum ctl_prom_kind ctl_prom_classify(const struct cgu_stats *s, const char *name,
+static enum ctl_prom_kind ctl_prom_classify(const struct ctl_prom *p, const char *name,
 					    size_t *plen, const char **rest)
 {
-	*plen = ctl_prom_path(s, name, rest);
+	*plen = ctl_prom_path(p, name, rest);
 	if (*plen) {
 		if (!strcmp(*rest, "available"))
 			return CTL_PROM_AVAILABLE;
@@ -133,29 +138,30 @@ static void ctl_prom_family(FILE *f, const char *name, const char *type, const c
 		CTL_PROM_PREFIX, name, type);
 }
 
-/* The statistic of @kind after index *i (start with -1), or NULL; its
- * path's length and what follows "PATH_" in *plen and *rest. */
-static const struct cgu_stat *ctl_prom_next(const struct cgu_stats *s, int *i,
-					    enum ctl_prom_kind kind, size_t *plen,
+/* The statistic or state of @s of @kind after index *i (start with -1), or
+ * NULL; its path's length and what follows "PATH_" in *plen and *rest. */
+static const struct cgu_stat *ctl_prom_next(const struct ctl_prom *p, const struct cgu_stats *s,
+					    int *i, enum ctl_prom_kind kind, size_t *plen,
 					    const char **rest)
 {
 	while (++*i < s->n)
-		if (ctl_prom_classify(s, s->stat[*i].name, plen, rest) == kind)
+		if (ctl_prom_classify(p, s->stat[*i].name, plen, rest) == kind)
 			return &s->stat[*i];
 	return NULL;
 }
 
 /* The labelled families over the paths: every sample of one kind, grouped. */
-static void ctl_prom_path_family(FILE *f, const struct cgu_stats *s, enum ctl_prom_kind kind,
+static void ctl_prom_path_family(FILE *f, const struct ctl_prom *p, enum ctl_prom_kind kind,
 				 const char *name, const char *type, const char *help)
 {
+	const struct cgu_stats *s = kind == CTL_PROM_AVAILABLE ? &p->state : &p->stats;
 	const struct cgu_stat *st;
 	bool header = false;
 	const char *rest;
 	size_t plen;
 	int i = -1;
 
-	while ((st = ctl_prom_next(s, &i, kind, &plen, &rest))) {
+	while ((st = ctl_prom_next(p, s, &i, kind, &plen, &rest))) {
 		if (!header)
 			ctl_prom_family(f, name, type, help);
 		header = true;
@@ -168,21 +174,22 @@ static void ctl_prom_path_family(FILE *f, const struct cgu_stats *s, enum ctl_pr
 
 /* The unlabelled families: states (gauges of their own name) or counters
  * (NAME_total), one family per statistic. */
-static void ctl_prom_singles(FILE *f, const struct cgu_stats *s, enum ctl_prom_kind kind)
+static void ctl_prom_singles(FILE *f, const struct ctl_prom *p, enum ctl_prom_kind kind)
 {
 	bool counter = kind == CTL_PROM_COUNTER;
+	const struct cgu_stats *s = counter ? &p->stats : &p->state;
 	char name[CGU_STAT_NAME_LEN + 8], help[CGU_STAT_NAME_LEN + 64];
 	const struct cgu_stat *st;
 	const char *rest, *h;
 	size_t plen;
 	int i = -1;
 
-	while ((st = ctl_prom_next(s, &i, kind, &plen, &rest))) {
+	while ((st = ctl_prom_next(p, s, &i, kind, &plen, &rest))) {
 		h = ctl_prom_find_help(ctl_prom_single_help,
 				       CTL_ARRAY_SIZE(ctl_prom_single_help), st->name);
 		if (!h) {
-			snprintf(help, sizeof(help), "The module's statistic %s (debugfs stats)%s.",
-				 st->name, counter ? "" : ", a state");
+			snprintf(help, sizeof(help), "The module's %s %s (debugfs %s).",
+				 counter ? "statistic" : "state", st->name, counter ? "stats" : "state");
 			h = help;
 		}
 		snprintf(name, sizeof(name), "%s%s", st->name, counter ? "_total" : "");
@@ -191,18 +198,18 @@ static void ctl_prom_singles(FILE *f, const struct cgu_stats *s, enum ctl_prom_k
 	}
 }
 
-static void ctl_prom_stats(FILE *f, const struct cgu_stats *s)
+static void ctl_prom_stats(FILE *f, const struct ctl_prom *p)
 {
-	ctl_prom_singles(f, s, CTL_PROM_STATE);
-	ctl_prom_path_family(f, s, CTL_PROM_AVAILABLE, "path_available", "gauge",
+	ctl_prom_singles(f, p, CTL_PROM_STATE);
+	ctl_prom_path_family(f, p, CTL_PROM_AVAILABLE, "path_available", "gauge",
 			     "1 when the kernel lets the module probe this collapse path; 0: its counters stay 0.");
-	ctl_prom_path_family(f, s, CTL_PROM_CALLS, "calls_total", "counter",
+	ctl_prom_path_family(f, p, CTL_PROM_CALLS, "calls_total", "counter",
 			     "Calls of the collapse path seen (file: collapse_file, shmem; anon: collapse_huge_page).");
-	ctl_prom_path_family(f, s, CTL_PROM_RETURNS, "returns_total", "counter",
+	ctl_prom_path_family(f, p, CTL_PROM_RETURNS, "returns_total", "counter",
 			     "Returns of the collapse path seen.");
-	ctl_prom_path_family(f, s, CTL_PROM_RESULT, "results_total", "counter",
+	ctl_prom_path_family(f, p, CTL_PROM_RESULT, "results_total", "counter",
 			     "Returns of the collapse path by the 6.1 scan result they returned.");
-	ctl_prom_singles(f, s, CTL_PROM_COUNTER);
+	ctl_prom_singles(f, p, CTL_PROM_COUNTER);
 }
 
 /* "off observe [guard]": one sample per name, 1 for the bracketed one. */
@@ -286,7 +293,7 @@ static void ctl_prom_print(FILE *f, const struct ctl_prom *p)
 		return;
 	if (p->have_mode)
 		ctl_prom_mode(f, p->mode_line);
-	ctl_prom_stats(f, &p->stats);
+	ctl_prom_stats(f, p);
 	for (i = 0; p->have_hists && i < p->hists.n; i++)
 		ctl_prom_hist(f, &p->hists.hist[i]);
 }
@@ -303,6 +310,11 @@ static void ctl_prom_load_live(struct ctl_prom *p)
 		ctl_fail_io("cannot read", path);
 	}
 	p->up = true;
+	ctl_state_split(&p->stats, &p->state);
+	if (ctl_state_load(&p->state)) {
+		ctl_debugfs_path(path, sizeof(path), "state");
+		ctl_fail_io("cannot read", path);
+	}
 	ctl_mode_path(path, sizeof(path));
 	p->have_mode = !ctl_read_line(path, p->mode_line, sizeof(p->mode_line)) &&
 		       strchr(p->mode_line, '[');
@@ -363,6 +375,7 @@ static void ctl_prom_load_saved(struct ctl_prom *p, const char *stats_file,
 		}
 		ctl_prom_fail("cannot read", stats_file, errno);
 	}
+	ctl_state_split(&p->stats, &p->state);
 	p->up = true;
 	if (hist_file) {
 		ctl_hist_load(&p->hists, hist_file);
