@@ -430,6 +430,16 @@ run() {
 	[ "$_rc" -eq 0 ] || fail "$1 exited with status $_rc"
 }
 
+# put FILE N: a background loop's count, replaced whole (a reader never sees
+# it empty); count FILE: that count, 0 before the first put.
+put() {
+	echo "$2" >"$1.tmp" && mv "$1.tmp" "$1"
+}
+
+count() {
+	cat "$1" 2>/dev/null || echo 0
+}
+
 # storm_rounds STATUS_FILE: rounds collapse_storm has completed (0 before
 # its first status write).
 storm_rounds() {

@@ -6,14 +6,15 @@
 # Fast and silent when everything is installed; "apt-get update" runs only
 # when something must be installed (cg_apt_ensure, tests/harness/host.sh),
 # and starts no service (prometheus-node-exporter is there for its binary,
-# which mkinitramfs.sh copies into the guest).
+# which mkinitramfs.sh copies into the guest, as it copies fio's for the
+# stress suite).
 set -eu
 
 HARNESS=$(cd "$(dirname "$0")" && pwd)
 
 PACKAGES="linux-image-amd64 linux-headers-amd64 qemu-system-x86 busybox-static
 build-essential cpio kmod gzip xz-utils sparse linux-source-6.1 spin
-prometheus-node-exporter"
+prometheus-node-exporter fio"
 
 CG_PROG=deps
 # shellcheck source=tests/harness/host.sh

@@ -14,7 +14,8 @@
 # host has Debian's prometheus-node-exporter (tests/harness/deps.sh installs
 # it), /usr/bin/prometheus-node-exporter with the libraries it links (the C
 # library and its loader, at their paths; about 5 MB compressed) for test 193,
-# and for the clients, bench and demo-qemu suites Debian's QEMU (stage_qemu).
+# for the clients, bench and demo-qemu suites Debian's QEMU (stage_qemu), and
+# for the stress suite Debian's fio (stage_fio, for tests/stress/060).
 #
 # Environment: KRELEASE (guest kernel release, required), BUILD (default
 # <repo>/build), CG_MODULE_KO (default <repo>/collapse_guard.ko), CG_MODDIR
@@ -147,6 +148,20 @@ stage_qemu() {
 	stage_libs "$bin" "$accel"
 }
 
+# stage_fio: Debian's fio for the stress suite (tests/stress/060) and the
+# libraries ldd lists for it. Debian links every engine's library into the
+# binary (rbd, glusterfs, rdma, nbd...), so they come along: about 84 MB,
+# 32 MB compressed. The test uses only the built-in psync and mmap engines.
+stage_fio() {
+	local bin=/usr/bin/fio
+	if [ ! -x "$bin" ]; then
+		warn "no $bin (apt-get install fio): tests/stress/060 will fail"
+		return 0
+	fi
+	install -D -m 755 "$bin" "$ROOT$bin"
+	stage_libs "$bin"
+}
+
 # module_dir: the guest kernel's modules directory on the host.
 module_dir() {
 	local root=${CG_MODDIR:-/lib/modules}
@@ -231,6 +246,7 @@ main() {
 	stage_exporter
 	case $1 in
 	clients | bench | demo-qemu) stage_qemu ;;
+	stress) stage_fio ;;
 	esac
 	stage_kernel_modules
 	pack

@@ -31,11 +31,6 @@ running() {
 	[ ! -e $DIR.stop ]
 }
 
-# put FILE N: a loop's count, replaced whole (a reader never sees it empty)
-put() {
-	echo "$2" >"$1.tmp" && mv "$1.tmp" "$1"
-}
-
 # drop_caches over and over; its count in drops.count
 drop_loop() {
 	_n=0
@@ -80,10 +75,8 @@ while [ $i -lt $NFILES ]; do
 	i=$((i + 1))
 done
 
-# every loop must keep moving: checked each 30 s over the run
-count() {
-	cat "$1" 2>/dev/null || echo 0
-}
+# every loop must keep moving: checked each 30 s over the run (count, put:
+# tests/lib.sh)
 end=$(($(uptime_cs) + SECONDS_RUN * 100))
 while [ "$(uptime_cs)" -lt "$end" ]; do
 	before="$(count drops.count) $(for i in 0 1 2 3 4 5; do count rewrite.$i; count collapse.$i; done)"

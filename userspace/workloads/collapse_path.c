@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * collapse_path - collapse the first 2 MiB of an existing shmem file.
+ * collapse_path - collapse the first 2 MiB (or the 2 MiB at --offset) of an
+ * existing shmem file.
  *
- * The file (on a tmpfs; at least 2 MiB long) was written by another
- * process, in another memory cgroup or on another node: this one maps its
- * first PMD-sized range shared, at a PMD-aligned address, touches page 0
+ * The file (on a tmpfs; at least offset + 2 MiB long) was written by another
+ * process, in another memory cgroup or on another node: this one maps that
+ * PMD-sized range shared, at a PMD-aligned address, touches its first page
  * only (a page table for the mapping; the other holes stay holes), and
  * collapses the range: with MADV_COLLAPSE, or with MADV_HUGEPAGE and a wait
  * (deadline) until khugepaged has done it (page 0 then faults in
@@ -35,6 +36,8 @@ static const char usage[] =
 	"usage: collapse_path [options] PATH\n"
 	"  --via V        madvise (MADV_COLLAPSE, default) or khugepaged\n"
 	"  --timeout S    khugepaged deadline in seconds (default 60)\n"
+	"  --offset B     the range at byte B of the file, a multiple of 2 MiB\n"
+	"                 (default 0)\n"
 	"  --rounds N     (madvise) collapse N times (default 1)\n"
 	"  --expect WHAT  collapsed|refused|any: what every round gives (default\n"
 	"                 collapsed; refused: MADV_COLLAPSE fails and the range\n"
@@ -49,6 +52,7 @@ struct opts {
 	enum via via;
 	enum expect expect;
 	unsigned long timeout_s, rounds;
+	size_t offset;
 	const char *path;
 };
 
@@ -64,6 +68,7 @@ static struct opts parse_args(int argc, char **argv)
 		{ "via", required_argument, NULL, 'v' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "rounds", required_argument, NULL, 'r' },
+		{ "offset", required_argument, NULL, 'o' },
 		{ "expect", required_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -76,6 +81,7 @@ static struct opts parse_args(int argc, char **argv)
 		case 'v': o.via = cgu_parse_word(optarg, "--via", via_names); break;
 		case 't': o.timeout_s = cgu_parse_ulong(optarg, "--timeout", 1, 3600); break;
 		case 'r': o.rounds = cgu_parse_ulong(optarg, "--rounds", 1, 100000000); break;
+		case 'o': o.offset = cgu_parse_ulong(optarg, "--offset", 0, 1UL << 40); break;
 		case 'e': o.expect = cgu_parse_word(optarg, "--expect", expect_names); break;
 		case 'h': fputs(usage, stdout); exit(0);
 		default: cgu_usage_fail(usage, "bad option");
@@ -84,6 +90,8 @@ static struct opts parse_args(int argc, char **argv)
 	if (optind != argc - 1)
 		cgu_usage_fail(usage, "one PATH expected");
 	o.path = argv[optind];
+	if (o.offset % cgu_pmd_size())
+		cgu_usage_fail(usage, "--offset must be a multiple of %zu", cgu_pmd_size());
 	if (o.via == VIA_KHUGEPAGED && (o.rounds != 1 || o.expect != EXPECT_COLLAPSED))
 		cgu_usage_fail(usage, "--via khugepaged waits for one collapse");
 	return o;
@@ -113,16 +121,22 @@ static bool wait_khugepaged(unsigned char *map, size_t len, unsigned long timeou
 	return true;
 }
 
-/* Map the file's first range; NULL if it is shorter than that now. */
-static unsigned char *map_range(int fd, const char *path, size_t len)
+/* Map the file's range at offset, alone in its VMA at a PMD-aligned address
+ * (the file mapped from 0, the part before the range unmapped: a smaps count
+ * is then the range's); NULL if the file is shorter than that now. */
+static unsigned char *map_range(int fd, const char *path, size_t offset, size_t len)
 {
+	unsigned char *map;
 	struct stat st;
 
 	if (fstat(fd, &st))
 		cgu_setup_fail_errno("fstat %s", path);
-	if (st.st_size < (off_t)len)
+	if (st.st_size < (off_t)(offset + len))
 		return NULL;
-	return cgu_map_shared(fd, len);
+	map = cgu_map_shared(fd, offset + len);
+	if (offset && munmap(map, offset))
+		cgu_setup_fail_errno("munmap the %zu bytes before the range", offset);
+	return map + offset;
 }
 
 static void count_errno(struct tally *t, int err)
@@ -138,7 +152,7 @@ static void count_errno(struct tally *t, int err)
 /* One MADV_COLLAPSE round, judged by --expect. */
 static void collapse_round(const struct opts *o, int fd, size_t len, struct tally *t)
 {
-	unsigned char *map = map_range(fd, o->path, len), byte;
+	unsigned char *map = map_range(fd, o->path, o->offset, len), byte;
 	bool collapsed;
 	int err = 0;
 
@@ -186,10 +200,10 @@ int main(int argc, char **argv)
 		cgu_setup_fail_errno("open %s", o.path);
 	cgu_sigbus_catch();
 	if (o.via == VIA_KHUGEPAGED) {
-		unsigned char *map = map_range(fd, o.path, len);
+		unsigned char *map = map_range(fd, o.path, o.offset, len);
 
 		if (!map)
-			cgu_setup_fail("%s is shorter than %zu bytes", o.path, len);
+			cgu_setup_fail("%s is shorter than %zu bytes", o.path, o.offset + len);
 		(void)*(volatile unsigned char *)map;
 		if (wait_khugepaged(map, len, o.timeout_s))
 			t.collapsed++;
@@ -199,9 +213,9 @@ int main(int argc, char **argv)
 		for (i = 0; i < o.rounds; i++)
 			collapse_round(&o, fd, len, &t);
 	}
-	printf("path=%s via=%s rounds=%lu collapsed=%lu refused=%lu skipped=%lu "
+	printf("path=%s offset=%zu via=%s rounds=%lu collapsed=%lu refused=%lu skipped=%lu "
 	       "ebusy=%lu eagain=%lu einval=%lu enomem=%lu unexpected=%lu\n",
-	       o.path, via_names[o.via], o.rounds, t.collapsed, t.refused, t.skipped,
+	       o.path, o.offset, via_names[o.via], o.rounds, t.collapsed, t.refused, t.skipped,
 	       t.by_errno[0], t.by_errno[1], t.by_errno[2], t.by_errno[3], t.unexpected);
 	return t.unexpected ? CG_EXIT_FAIL : CG_EXIT_OK;
 }
