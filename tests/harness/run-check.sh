@@ -262,7 +262,8 @@ follow_results() {
 		while IFS= read -r line; do
 			line=${line%$'\r'}
 			case $line in
-			"@@cg log-end "*) inlog="" ;;
+			# at a line's start, or after a log line with no newline
+			*"@@cg log-end "*) inlog="" ;;
 			"@@cg log-begin "*) inlog=1 ;;
 			"@@cg result "*)
 				[ -z "$inlog" ] || continue
@@ -316,6 +317,9 @@ parse_results() {
 	tr -d '\r' <"$OUTDIR/results.raw" | awk -v dir="$OUTDIR" '
 		function name_of(i) { return (i in names) ? names[i] : "test-" i }
 		$1 == "@@cg" && $2 == "log-end" { inlog = 0; close(logf); next }
+		inlog && (p = index($0, "@@cg log-end ")) > 0 {
+			print substr($0, 1, p - 1) > logf
+			inlog = 0; close(logf); next }
 		inlog { print > logf; next }
 		$1 != "@@cg" { next }
 		$2 == "hello" || $2 == "done" || $2 == "plan" || $2 == "begin" {
