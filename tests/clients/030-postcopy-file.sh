@@ -6,7 +6,8 @@
 # (memory-backend-file,share=on: libvirt's file-backed memory), mounted
 # without huge= and with huge=always: the backend reopens the same file
 # and calls MADV_COLLAPSE on it. huge=always changes who may collapse, not
-# the bug: stock 6.1 loses pages on both mounts, guard on neither.
+# the bug: stock 6.1 loses pages on both mounts, guard on neither. cgctl
+# doctor, during each migration, names the destination QEMU and the file.
 set -eu
 # shellcheck source=tests/lib.sh
 . /opt/cg/tests/lib.sh
@@ -17,6 +18,6 @@ clients_setup
 for huge in "" huge=always; do
 	echo "-- tmpfs ${huge:-without huge=}"
 	clients_mount "$huge"
-	every_mode madvise --dst-file "$QP_TMP/dst-ram"
+	every_mode madvise --dst-file "$QP_TMP/dst-ram" --during "cgctl doctor"
 done
 clients_cleanup

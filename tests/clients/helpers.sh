@@ -174,8 +174,9 @@ every_mode() {
 	done
 }
 
-# judge_doctor MODE: what cgctl doctor said during the migration (010 runs
-# it with --during): the destination QEMU and its RAM, in MODE's state.
+# judge_doctor MODE: what cgctl doctor said during the migration (010 and
+# 030 run it with --during): the destination QEMU and its RAM (the memfd,
+# or the memory backend's file), in MODE's state.
 judge_doctor() {
 	_out=$QP_WORK/during.out
 	[ -f "$_out" ] || return 0
@@ -184,9 +185,9 @@ judge_doctor() {
 	guard) _state=protected ;;
 	*) _state="not affected" ;;
 	esac
-	grep -q "^     $_state: pid [0-9]* (qemu-system-x86) .* /memfd:" "$_out" || {
+	grep -Eq "^     $_state: pid [0-9]+ \(qemu-system-x86\) .* (/memfd:|$QP_TMP/dst-ram)" "$_out" || {
 		cat "$_out"
-		fail "$1: cgctl doctor did not name the destination QEMU's memfd as $_state"
+		fail "$1: cgctl doctor did not name the destination QEMU's RAM (memfd or file) as $_state"
 	}
 	echo "$1: cgctl doctor during the migration: $(grep "(qemu-system-x86)" "$_out" | head -n 1 | sed 's/^ *//')"
 }
