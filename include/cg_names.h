@@ -139,7 +139,7 @@ CG_EVENT(guard_collapse,
 CG_EVENT(guard_veto,
 	"Mode guard: a guarded collapse refused for a reason of the guard's own (CG_REASON), and at which stage (early or sealed).")
 CG_EVENT(uffd_exposed,
-	"Mode observe: the stock collapse_file filled holes of a range that a MISSING-mode userfaultfd maps: the missing-page events of those holes are lost.")
+	"Mode observe: the stock collapse_file filled holes of a range that a MISSING-mode userfaultfd maps: the missing-page events of those holes are lost (the task that collapsed, and the victim: the registered VMA's process).")
 CG_EVENT(stock_collapse,
 	"Mode observe: every stock collapse_file, timed, and whether it put a huge page in the page cache.")
 #endif
