@@ -11,7 +11,8 @@
 # arrives, the veto is counted. The 6.12 oracle: every page arrives.
 # cgctl doctor, run while the destination is in postcopy, names the
 # destination QEMU and its memfd: EXPOSED under off and observe, protected
-# under guard (not affected on 6.12).
+# under guard (not affected on 6.12). In observe, the uffd_exposed event
+# names the destination QEMU (its pid) as the victim.
 set -eu
 # shellcheck source=tests/lib.sh
 . /opt/cg/tests/lib.sh

@@ -91,10 +91,13 @@ postcopy() {
 		cg_set_mode "$_mode"
 		cg_stats_save "$QP_STATS"
 	fi
+	# observe: the uffd_exposed events, for their victim
+	[ "$_mode" != observe ] || trace_start
 	QP_RC=0
 	QP_OUT=$(qemu_postcopy --qemu "$QP_QEMU" --bios "$QP_BIOS" \
 		--workdir "$QP_WORK" --source-file "$QP_TMP/src-ram" \
 		--bandwidth "$_bw" "$@" 2>"$QP_WORK/driver.err") || QP_RC=$?
+	[ "$_mode" != observe ] || trace_stop
 	echo "$_mode (bandwidth $_bw MiB/s, $*): exit $QP_RC," \
 		"status $(qp_value status), $(qp_value pages) pages checked," \
 		"$(qp_value wrong) wrong ($(qp_value zero) zero)," \
@@ -198,6 +201,17 @@ judge_doctor() {
 	echo "$1: cgctl doctor during the migration: $(grep "(qemu-system-x86)" "$_out" | head -n 1 | sed 's/^ *//')"
 }
 
+# judge_victim WHAT: (observe) an uffd_exposed event names the destination
+# QEMU as the victim: the process whose registered mapping lost the events.
+judge_victim() {
+	_dst=$(qp_value dst_pid)
+	trace_events uffd_exposed | grep -q "victim_pid=$_dst victim_comm=qemu-system-x86\$" || {
+		trace_events uffd_exposed
+		fail "$1: no uffd_exposed event names the destination QEMU (pid $_dst) as the victim"
+	}
+	echo "$1: uffd_exposed names the victim: $(trace_events uffd_exposed | grep -o 'victim_pid=[0-9]* victim_comm=.*' | head -n 1)"
+}
+
 judge_case() {
 	_what="$1, $2"
 	judge_doctor "$1"
@@ -209,7 +223,10 @@ judge_case() {
 	case $1 in
 	off | observe)
 		qp_lost || qp_fail "$_what: stock 6.1 lost nothing (the negative control)"
-		[ "$1" = off ] || assert_gt "$(qp_counter uffd_exposed)" 0 "$_what: uffd_exposed"
+		[ "$1" = off ] || {
+			assert_gt "$(qp_counter uffd_exposed)" 0 "$_what: uffd_exposed"
+			judge_victim "$_what"
+		}
 		;;
 	guard)
 		qp_lost && qp_fail "$_what: the guard lost data: $(qp_value wrong) pages wrong, status $(qp_value status)"

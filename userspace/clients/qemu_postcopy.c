@@ -22,8 +22,9 @@
  *       [--bandwidth MIB_PER_S] [--timeout S] [--seed N]
  *
  * Output: key=value lines: status (the source's final migration status),
- * time_ms, downtime_ms, pages, wrong, zero, eexist (the destination logged
- * "postcopy_place_page: File exists"), the backend's MADV_COLLAPSE counts,
+ * time_ms, downtime_ms, dst_pid (the destination QEMU's pid), pages,
+ * wrong, zero, eexist (the destination logged "postcopy_place_page: File
+ * exists"), the backend's MADV_COLLAPSE counts,
  * khugepaged's full scans while the destination was in postcopy (each
  * visited the backend's mapping: --collapse khugepaged's coverage), and for
  * --running the VM's passes at the switch and at the end.
@@ -94,6 +95,7 @@ struct result {
 	uint32_t passes_switch, passes_end;
 	struct vm_ram_check check;
 	bool eexist;
+	pid_t dst_pid;		/* the destination QEMU, as the kernel names it */
 };
 
 static void parse_options(int argc, char **argv, struct options *o)
@@ -506,6 +508,7 @@ static void report(const struct result *r, const struct backend_report *b,
 {
 	printf("status=%s\ntime_ms=%lld\ndowntime_ms=%lld\n", r->status,
 	       r->time_ms, r->downtime_ms);
+	printf("dst_pid=%d\n", (int)r->dst_pid);
 	printf("pages=%zu\nwrong=%zu\nzero=%zu\n", r->check.pages,
 	       r->check.wrong, r->check.zero);
 	if (r->check.wrong)
@@ -558,6 +561,7 @@ int main(int argc, char **argv)
 	if (o.dst_file)
 		unlink(o.dst_file);
 	vm_spawn(&dst, &o, false);
+	r.dst_pid = dst.pid;
 	vm_spawn(&src, &o, true);
 	vm_connect(&dst, &o, "dst");
 	vm_connect(&src, &o, "src");
