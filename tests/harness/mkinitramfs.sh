@@ -15,7 +15,7 @@
 # it), /usr/bin/prometheus-node-exporter with the libraries it links (the C
 # library and its loader, at their paths; about 5 MB compressed) for test 193,
 # for the clients, bench and demo-qemu suites Debian's QEMU (stage_qemu), and
-# for the stress suite Debian's fio (stage_fio, for tests/stress/060).
+# for the stress suite Debian's fio (for tests/stress/060).
 #
 # Environment: KRELEASE (guest kernel release, required), BUILD (default
 # <repo>/build), CG_MODULE_KO (default <repo>/collapse_guard.ko), CG_MODDIR
@@ -107,16 +107,16 @@ stage_binaries() {
 	done
 }
 
-# stage_exporter: Debian's node_exporter, a dynamically linked Go binary,
-# and the libraries ldd lists for it, copied from the host's packages.
-stage_exporter() {
-	local bin=/usr/bin/prometheus-node-exporter
-	if [ ! -x "$bin" ]; then
-		warn "no $bin (apt-get install prometheus-node-exporter): test 193 will fail"
+# stage_program BIN USER: a dynamically linked program of the host's
+# packages at its path, with the libraries ldd lists for it; a warning
+# naming USER (the test that needs it) if the host lacks it.
+stage_program() {
+	if [ ! -x "$1" ]; then
+		warn "no $1 (tests/harness/deps.sh installs it): $2 will fail"
 		return 0
 	fi
-	install -D -m 755 "$bin" "$ROOT$bin"
-	stage_libs "$bin"
+	install -D -m 755 "$1" "$ROOT$1"
+	stage_libs "$1"
 }
 
 # stage_libs FILE...: the libraries ldd lists for each FILE, at their paths
@@ -146,20 +146,6 @@ stage_qemu() {
 	install -D -m 755 "$bin" "$ROOT$bin"
 	install -D -m 644 "$accel" "$ROOT$accel"
 	stage_libs "$bin" "$accel"
-}
-
-# stage_fio: Debian's fio for the stress suite (tests/stress/060) and the
-# libraries ldd lists for it. Debian links every engine's library into the
-# binary (rbd, glusterfs, rdma, nbd...), so they come along: about 84 MB,
-# 32 MB compressed. The test uses only the built-in psync and mmap engines.
-stage_fio() {
-	local bin=/usr/bin/fio
-	if [ ! -x "$bin" ]; then
-		warn "no $bin (apt-get install fio): tests/stress/060 will fail"
-		return 0
-	fi
-	install -D -m 755 "$bin" "$ROOT$bin"
-	stage_libs "$bin"
 }
 
 # module_dir: the guest kernel's modules directory on the host.
@@ -243,10 +229,13 @@ main() {
 	stage_tests "$1" "$2"
 	stage_module
 	stage_binaries
-	stage_exporter
+	# Debian's node_exporter, a Go binary (test 193)
+	stage_program /usr/bin/prometheus-node-exporter "test 193"
 	case $1 in
 	clients | bench | demo-qemu) stage_qemu ;;
-	stress) stage_fio ;;
+	# Debian links every fio engine's library into the binary (rbd,
+	# glusterfs, rdma...): about 32 MB compressed; 060 uses psync and mmap
+	stress) stage_program /usr/bin/fio tests/stress/060 ;;
 	esac
 	stage_kernel_modules
 	pack
