@@ -577,8 +577,7 @@ int main(int argc, char **argv)
 	r.eexist = vm_logged(&dst, "File exists");
 	if (!backend_stop(&b))
 		cgu_setup_fail("the backend failed");
-	vm_kill(&src);
-	vm_kill(&dst);
+	vm_kill(&src);	/* the destination is gone already (check_ram) */
 	report(&r, b.report, &o);
 	return verdict(&r, b.report, &o);
 }

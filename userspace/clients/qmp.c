@@ -87,13 +87,6 @@ void qmp_open(struct qmp *q, const char *who, const char *path,
 	qmp_run(q, "{\"execute\": \"qmp_capabilities\"}");
 }
 
-void qmp_close(struct qmp *q)
-{
-	if (q->fd >= 0)
-		close(q->fd);
-	q->fd = -1;
-}
-
 static int qmp_vsend(struct qmp *q, unsigned long timeout_ms, const char *fmt,
 		     va_list ap)
 {
@@ -108,16 +101,6 @@ static int qmp_vsend(struct qmp *q, unsigned long timeout_ms, const char *fmt,
 	return qmp_reply(q, timeout_ms);
 }
 
-/* qmp_vsend with the usual timeout, exiting 2 if QEMU did not answer. */
-static bool qmp_vsend_answered(struct qmp *q, const char *fmt, va_list ap)
-{
-	int ret = qmp_vsend(q, QMP_REPLY_TIMEOUT_MS, fmt, ap);
-
-	if (ret < 0)
-		cgu_setup_fail("the %s QEMU stopped answering QMP", q->who);
-	return ret;
-}
-
 int qmp_ask(struct qmp *q, unsigned long timeout_ms, const char *fmt, ...)
 {
 	va_list ap;
@@ -129,26 +112,17 @@ int qmp_ask(struct qmp *q, unsigned long timeout_ms, const char *fmt, ...)
 	return ret;
 }
 
-bool qmp_try(struct qmp *q, const char *fmt, ...)
-{
-	va_list ap;
-	bool ok;
-
-	va_start(ap, fmt);
-	ok = qmp_vsend_answered(q, fmt, ap);
-	va_end(ap);
-	return ok;
-}
-
 void qmp_run(struct qmp *q, const char *fmt, ...)
 {
 	va_list ap;
-	bool ok;
+	int ret;
 
 	va_start(ap, fmt);
-	ok = qmp_vsend_answered(q, fmt, ap);
+	ret = qmp_vsend(q, QMP_REPLY_TIMEOUT_MS, fmt, ap);
 	va_end(ap);
-	if (!ok)
+	if (ret < 0)
+		cgu_setup_fail("the %s QEMU stopped answering QMP", q->who);
+	if (!ret)
 		cgu_setup_fail("the %s QEMU refused a command: %s", q->who, q->line);
 }
 

@@ -20,16 +20,12 @@ struct qmp {
  * create it, and leave capabilities negotiation mode. Exits 2 on failure. */
 void qmp_open(struct qmp *q, const char *who, const char *path,
 	      unsigned long long deadline_ns);
-void qmp_close(struct qmp *q);
-/* Run one command (a JSON object text); returns true on "return", false on
- * "error" (the reply stays in q->line). Exits 2 if QEMU went away. */
-bool qmp_try(struct qmp *q, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
 /* A command that QEMU may not answer (a destination whose migration
  * failed): 1 "return", 0 "error", -1 no answer within timeout_ms. */
 int qmp_ask(struct qmp *q, unsigned long timeout_ms, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* qmp_try, exiting 2 with QEMU's error text on "error". */
+/* Run one command (a JSON object text), exiting 2 with QEMU's error text
+ * on "error", or if QEMU went away. */
 void qmp_run(struct qmp *q, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* The string value of "key": "..." in the last reply, into buf; false if
