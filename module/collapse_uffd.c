@@ -26,25 +26,21 @@
 #include "collapse_phases.h"
 #include "uffd_missing.h"
 
-/*
- * The first VMA mapping a page of [first, last] with a MISSING-mode
- * userfaultfd, or NULL.
- * Context: i_mmap_rwsem of @mapping held (no VMA joins or leaves it).
- */
-static struct vm_area_struct *cg_first_uffd_missing_vma(struct address_space *mapping,
-							 pgoff_t first, pgoff_t last)
+/* Context: i_mmap_rwsem of @mapping held (no VMA joins or leaves it). */
+static bool cg_vmas_uffd_missing(struct address_space *mapping, pgoff_t first,
+				 pgoff_t last)
 {
 	struct vm_area_struct *vma;
 
 	lockdep_assert_held(&mapping->i_mmap_rwsem);
 	/* the broken guard the tests hold their negative controls to */
 	if (cg_selftest("no_uffd_check"))
-		return NULL;
+		return false;
 	cg_for_each_vma_mapping(vma, mapping, first, last) {
 		if (userfaultfd_missing(vma))
-			return vma;
+			return true;
 	}
-	return NULL;
+	return false;
 }
 
 /**
@@ -56,7 +52,7 @@ static struct vm_area_struct *cg_first_uffd_missing_vma(struct address_space *ma
  */
 bool cg_uffd_missing_mapped(struct cg_collapse *c)
 {
-	return cg_first_uffd_missing_vma(c->mapping, c->start, c->end - 1);
+	return cg_vmas_uffd_missing(c->mapping, c->start, c->end - 1);
 }
 
 /**
@@ -75,7 +71,7 @@ bool cg_uffd_missing_mapped_unlocked(struct address_space *mapping,
 	bool found;
 
 	i_mmap_lock_read(mapping);
-	found = cg_first_uffd_missing_vma(mapping, start, end - 1);
+	found = cg_vmas_uffd_missing(mapping, start, end - 1);
 	i_mmap_unlock_read(mapping);
 	return found;
 }
@@ -120,8 +116,11 @@ void cg_uffd_missing_victim(struct address_space *mapping, pgoff_t start,
 	v->pid = 0;
 	strscpy(v->comm, "?", sizeof(v->comm));
 	i_mmap_lock_read(mapping);
-	vma = cg_first_uffd_missing_vma(mapping, start, end - 1);
-	if (vma)
-		cg_victim_of_mm(vma->vm_mm, v);
+	cg_for_each_vma_mapping(vma, mapping, start, end - 1) {
+		if (userfaultfd_missing(vma)) {
+			cg_victim_of_mm(vma->vm_mm, v);
+			break;
+		}
+	}
 	i_mmap_unlock_read(mapping);
 }
