@@ -33,6 +33,10 @@
 #                    1; slow debug kernels)
 #   CG_BOOT_TIMEOUT  wall-clock seconds for the whole boot (default: the sum
 #                    of the selected tests' (scaled) timeouts + 120)
+#   CG_WATCHDOG_MARGIN seconds the guest may stay silent beyond the running
+#                    test's (scaled) timeout, or between two tests, before
+#                    the host asks it for blocked tasks and CPU backtraces
+#                    (SysRq w and l) and kills it (default 240 x the scale)
 #   CG_APPEND        extra kernel command line
 #   CG_QEMU_ARGS     extra QEMU arguments (a two-node guest: -object and -numa);
 #                    @HALF_MEM@ in them stands for half of CG_MEM, in MiB ("1024M")
@@ -233,6 +237,8 @@ accel_args() {
 
 kernel_cmdline() {
 	local cmdline="console=ttyS0 panic=-1 nokaslr transparent_hugepage=madvise"
+	# the watchdog's SysRq keys go through the emulated keyboard
+	cmdline+=" sysrq_always_enabled"
 	cmdline+=" cg.suite=$SUITE cg.krelease=$KRELEASE cg.timeout_scale=$SCALE"
 	[ -z "${CG_STRESS_DURATION:-}" ] || cmdline+=" cg.duration=$CG_STRESS_DURATION"
 	[ -z "${CG_STRESS_MEMHIGH:-}" ] || cmdline+=" cg.memhigh=$CG_STRESS_MEMHIGH"
@@ -288,25 +294,90 @@ run_qemu() {
 		-append "$(kernel_cmdline)" \
 		-serial "file:$OUTDIR/console.log" \
 		-serial "file:$OUTDIR/results.raw" \
+		-chardev "pipe,id=cgmon,path=$OUTDIR/monitor" \
+		-mon chardev=cgmon,mode=readline \
 		</dev/null >"$OUTDIR/qemu.log" 2>&1
 }
 
+# open_test: "INDEX TIMEOUT" of the test the guest has begun and not
+# reported yet (nothing when none), from the records of results.raw.
+open_test() {
+	tr -d '\r' <"$OUTDIR/results.raw" | awk '
+		$1 == "@@cg" && $2 == "log-end" { inlog = 0; next }
+		inlog && index($0, "@@cg log-end ") > 0 { inlog = 0; next }
+		inlog { next }
+		$1 == "@@cg" && $2 == "log-begin" { inlog = 1 }
+		$1 == "@@cg" && $2 == "begin" { open = $3 " " $5 }
+		$1 == "@@cg" && $2 == "result" && open != "" &&
+			split(open, o, " ") && o[1] == $3 { open = "" }
+		END { if (open != "") print open }'
+}
+
+# guest_silent_too_long MARGIN: true when the guest has written nothing to
+# the results channel for longer than the running test's timeout (none
+# between tests) plus MARGIN seconds; says which test in $OUTDIR/watchdog.
+guest_silent_too_long() {
+	local idx tmo idle limit
+	idle=$(($(date +%s) - $(stat -c %Y "$OUTDIR/results.raw")))
+	read -r idx tmo < <(open_test) || true
+	limit=$((${tmo:-0} + $1))
+	[ "$idle" -gt "$limit" ] || return 1
+	if [ -n "${idx:-}" ]; then
+		echo "$idx no result $idle s after the test began (its timeout $tmo s + $1 s)"
+	else
+		echo "0 nothing from the guest for $idle s between tests"
+	fi >"$OUTDIR/watchdog"
+}
+
+# sysrq KEY: presses Alt-SysRq-KEY on the guest's keyboard (the monitor).
+sysrq() {
+	echo "sendkey alt-sysrq-$1" >&3
+}
+
+# watch_guest PID: kills the guest (process PID) once it has been silent
+# too long (a frozen guest or a test stuck beyond its guest-side timeout
+# would otherwise run to the boot timeout), after asking its kernel for the
+# blocked tasks and the CPUs' backtraces, which land in the console log.
+watch_guest() {
+	local margin=${CG_WATCHDOG_MARGIN:-$((240 * SCALE))}
+	while kill -0 "$1" 2>/dev/null; do
+		sleep 5
+		guest_silent_too_long "$margin" || continue
+		exec 3<>"$OUTDIR/monitor.in"
+		sysrq w
+		sysrq l
+		sleep 10
+		exec 3>&-
+		kill "$1" 2>/dev/null || true
+		return 0
+	done
+}
+
 # boot_guest: runs the guest to its power-off (printing results as they
-# come), or kills it after BOOT_TIMEOUT seconds. Sets BOOT_STATUS (0, or 124
-# on timeout) and WALL.
+# come), or kills it after BOOT_TIMEOUT seconds or when watch_guest finds it
+# silent too long. Sets BOOT_STATUS (0, or 124 on timeout) and WALL.
 boot_guest() {
-	local start qemu follower
+	local start qemu follower watcher monitor
 	rm -f "$OUTDIR/console.log" "$OUTDIR/results.raw" "$OUTDIR"/*.log \
-		"$OUTDIR/results" "$OUTDIR/guest-info"
+		"$OUTDIR/results" "$OUTDIR/guest-info" "$OUTDIR/watchdog" \
+		"$OUTDIR/monitor.in" "$OUTDIR/monitor.out"
 	: >"$OUTDIR/results.raw"
+	# QEMU's pipe chardev: it reads monitor.in and writes monitor.out
+	mkfifo "$OUTDIR/monitor.in" "$OUTDIR/monitor.out"
 	start=$(date +%s.%N)
 	BOOT_STATUS=0
 	run_qemu &
 	qemu=$!
 	follow_results "$qemu" &
 	follower=$!
+	watch_guest "$qemu" &
+	watcher=$!
+	cat "$OUTDIR/monitor.out" >"$OUTDIR/monitor.log" &
+	monitor=$!
 	wait "$qemu" || BOOT_STATUS=$?
 	wait "$follower" || true
+	kill "$watcher" "$monitor" 2>/dev/null || true
+	wait "$watcher" "$monitor" 2>/dev/null || true
 	WALL=$(echo "$start $(date +%s.%N)" | awk '{ printf "%.1f", $2 - $1 }')
 }
 
@@ -385,7 +456,11 @@ count_results() {
 		*)
 			FAILED=$((FAILED + 1))
 			STATUS[$name]=none
-			if grep -qx "begin $i $name" "$OUTDIR/guest-info"; then
+			if [ -f "$OUTDIR/watchdog" ] &&
+				[ "$(cut -d ' ' -f 1 "$OUTDIR/watchdog")" = "$i" ]; then
+				REASON[$name]="no result: the host's watchdog killed the guest, $(cut -d ' ' -f 2- "$OUTDIR/watchdog")"
+				console_since_start "$i" "$name"
+			elif grep -qx "begin $i $name" "$OUTDIR/guest-info"; then
 				REASON[$name]="no result: the guest crashed or hung during the test"
 				console_since_start "$i" "$name"
 			else
@@ -414,7 +489,10 @@ print_test_logs() {
 check_run() {
 	local bad=0 release hits
 	release=$(guest_info hello)
-	if [ "$BOOT_STATUS" -eq 124 ] || [ "$BOOT_STATUS" -eq 137 ]; then
+	if [ -f "$OUTDIR/watchdog" ]; then
+		echo "# the host's watchdog killed the guest: $(cut -d ' ' -f 2- "$OUTDIR/watchdog") (CG_WATCHDOG_MARGIN); SysRq w and l are in $OUTDIR/console.log"
+		bad=1
+	elif [ "$BOOT_STATUS" -eq 124 ] || [ "$BOOT_STATUS" -eq 137 ]; then
 		echo "# guest killed after the boot timeout of $BOOT_TIMEOUT s (CG_BOOT_TIMEOUT)"
 		bad=1
 	elif [ "$BOOT_STATUS" -ne 0 ]; then
