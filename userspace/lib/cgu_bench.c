@@ -123,3 +123,35 @@ void cgu_ratio_ci(const struct cgu_sample *a, const struct cgu_sample *b,
 	free(ta);
 	free(tb);
 }
+
+bool cgu_paired_ratio_ci(const struct cgu_sample *a, const struct cgu_sample *b,
+			 unsigned int resamples, double *ratio, double *lo,
+			 double *hi, double *spread)
+{
+	struct cgu_sample pairs = { 0 }, medians = { 0 };
+	struct cgu_summary sum;
+	size_t i, n = a->n < b->n ? a->n : b->n;
+	uint64_t rng = CGU_BOOT_SEED;
+	unsigned int r;
+	double *t;
+
+	for (i = 0; i < n; i++)
+		if (a->v[i] > 0)
+			cgu_sample_add(&pairs, b->v[i] / a->v[i]);
+	if (!pairs.n)
+		return false;
+	t = malloc(pairs.n * sizeof(*t));
+	if (!t)
+		cgu_setup_fail("out of memory for the bootstrap");
+	for (r = 0; r < resamples; r++)
+		cgu_sample_add(&medians, cgu_resample_percentile(&pairs, t, 50, &rng));
+	*lo = cgu_percentile(&medians, 2.5);
+	*hi = cgu_percentile(&medians, 97.5);
+	cgu_summarize(&pairs, &sum);
+	*ratio = sum.median;
+	*spread = sum.spread;
+	free(t);
+	cgu_sample_free(&medians);
+	cgu_sample_free(&pairs);
+	return true;
+}

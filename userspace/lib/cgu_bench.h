@@ -38,4 +38,16 @@ void cgu_ratio_ci(const struct cgu_sample *a, const struct cgu_sample *b,
 		  double p, unsigned int resamples, double *ratio, double *lo,
 		  double *hi);
 
+/*
+ * Paired samples: a->v[i] and b->v[i] were measured side by side (adjacent
+ * blocks or rounds), so that what drifts slowly (another guest, the host's
+ * clock) cancels in b->v[i] / a->v[i]. The median of those per-pair ratios,
+ * its 95% percentile-bootstrap interval (pairs resampled, fixed seed), and
+ * the spread of the per-pair ratios, (p90 - p10) / median. Pairs past the
+ * shorter sample are ignored; false without a pair.
+ */
+bool cgu_paired_ratio_ci(const struct cgu_sample *a, const struct cgu_sample *b,
+			 unsigned int resamples, double *ratio, double *lo,
+			 double *hi, double *spread);
+
 #endif /* CGU_BENCH_H */

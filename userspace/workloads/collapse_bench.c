@@ -23,9 +23,17 @@
  *       collapsed per second of khugepaged CPU (/proc/PID/schedstat)
  *   collapse_bench memcpy --samples N --out FILE
  *       a 2 MiB memcpy between faulted-in buffers: "memcpy"
- *   collapse_bench compare FILE A B [--stat median|p99] [--title T]
+ *   collapse_bench compare FILE A B [--stat median|p99] [--paired] [--title T]
  *       one table row: B against A, medians (or p99s), the ratio and its 95%
- *       bootstrap interval, p10-p90 of each, the samples, spread and outliers
+ *       bootstrap interval, p10-p90 of each, the samples, spread and
+ *       outliers; --paired: the i-th A and the i-th B were measured side by
+ *       side (blocks, rounds), the ratio is the median of the per-pair
+ *       ratios (its interval from resampled pairs), and the last column
+ *       gives the pairs and their ratios' spread
+ *   collapse_bench resolved FILE A B --within PCT [--stat ..] [--paired]
+ *       exit 0 when the 95% interval of B/A (as compare computes it) lies
+ *       within PCT percent of the ratio, 1 when not yet (the benchmark
+ *       measures on until it does or reaches its cap)
  *   collapse_bench summary FILE LABEL [--title T]
  *       one row: median, p10, p90, p99, max, spread, outliers of LABEL
  *
@@ -56,7 +64,8 @@ static const char usage[] =
 	"       collapse_bench readers --blocks B --block-ms MS --out FILE\n"
 	"       collapse_bench khugepaged --ranges K --rounds R --out FILE\n"
 	"       collapse_bench memcpy --samples N --out FILE\n"
-	"       collapse_bench compare FILE A B [--stat median|p99] [--title T]\n"
+	"       collapse_bench compare FILE A B [--stat median|p99] [--paired] [--title T]\n"
+	"       collapse_bench resolved FILE A B --within PCT [--stat median|p99] [--paired]\n"
 	"       collapse_bench summary FILE LABEL [--title T]\n";
 
 #define MODE_PARAM	"/sys/module/collapse_guard/parameters/mode"
@@ -76,6 +85,8 @@ struct opts {
 	enum fill fill;
 	unsigned long samples, blocks, block_ms, ranges, rounds;
 	const char *out, *label, *stat, *title;
+	bool paired;
+	unsigned long within;
 };
 
 static FILE *out;
@@ -491,27 +502,71 @@ static void load_label(const char *path, const char *label, struct cgu_sample *s
 		cgu_setup_fail("no samples of %s in %s", label, path);
 }
 
+/* The interval's wider side, in percent of the ratio. */
+static double half_width_pct(double ratio, double lo, double hi)
+{
+	double w = ratio - lo > hi - ratio ? ratio - lo : hi - ratio;
+
+	return ratio > 0 ? 100 * w / ratio : 0;
+}
+
 static int bench_compare(const char *path, const char *la, const char *lb,
 			 const struct opts *o)
 {
 	struct cgu_sample a = { 0 }, b = { 0 };
 	struct cgu_summary sa, sb;
 	double p = o->stat && !strcmp(o->stat, "p99") ? 99 : 50;
-	double ratio, lo, hi;
+	double ratio, lo, hi, pair_spread = 0;
+	char pairs[48] = "-";
 
 	load_label(path, la, &a);
 	load_label(path, lb, &b);
-	cgu_ratio_ci(&a, &b, p, BOOT_RESAMPLES, &ratio, &lo, &hi);
+	if (!o->paired)
+		cgu_ratio_ci(&a, &b, p, BOOT_RESAMPLES, &ratio, &lo, &hi);
+	else if (!cgu_paired_ratio_ci(&a, &b, BOOT_RESAMPLES, &ratio, &lo, &hi,
+				      &pair_spread))
+		cgu_setup_fail("no pair of %s and %s in %s", la, lb, path);
 	cgu_summarize(&a, &sa);
 	cgu_summarize(&b, &sb);
-	printf("| %s | %.0f | %.0f | %.3f | [%.3f, %.3f] | %.0f-%.0f / %.0f-%.0f | %zu+%zu | %.2f / %.2f | %zu / %zu |\n",
+	if (o->paired)
+		snprintf(pairs, sizeof(pairs), "%zu, %.2f", sa.n < sb.n ? sa.n : sb.n,
+			 pair_spread);
+	printf("| %s | %.0f | %.0f | %.3f | [%.3f, %.3f] | ±%.1f%% | %.0f-%.0f / %.0f-%.0f | %zu+%zu | %.2f / %.2f | %zu / %zu | %s |\n",
 	       o->title ? o->title : lb, p == 99 ? sa.p99 : sa.median,
-	       p == 99 ? sb.p99 : sb.median, ratio, lo, hi, sa.p10, sa.p90,
+	       p == 99 ? sb.p99 : sb.median, ratio, lo, hi,
+	       half_width_pct(ratio, lo, hi), sa.p10, sa.p90,
 	       sb.p10, sb.p90, sa.n, sb.n, sa.spread, sb.spread, sa.outliers,
-	       sb.outliers);
+	       sb.outliers, pairs);
 	cgu_sample_free(&a);
 	cgu_sample_free(&b);
 	return CG_EXIT_OK;
+}
+
+/*
+ * Exit 0 when the 95% interval of B/A lies within PCT percent of the ratio
+ * (both ends), 1 when it does not yet: the benchmark measures more until it
+ * does, or until its cap.
+ */
+static int bench_resolved(const char *path, const char *la, const char *lb,
+			  const struct opts *o)
+{
+	struct cgu_sample a = { 0 }, b = { 0 };
+	double p = o->stat && !strcmp(o->stat, "p99") ? 99 : 50;
+	double ratio, lo, hi, spread;
+	bool ok;
+
+	load_label(path, la, &a);
+	load_label(path, lb, &b);
+	if (!o->paired)
+		cgu_ratio_ci(&a, &b, p, BOOT_RESAMPLES, &ratio, &lo, &hi);
+	else if (!cgu_paired_ratio_ci(&a, &b, BOOT_RESAMPLES, &ratio, &lo, &hi, &spread))
+		cgu_setup_fail("no pair of %s and %s in %s", la, lb, path);
+	ok = half_width_pct(ratio, lo, hi) <= (double)o->within;
+	printf("%s / %s: %.3f [%.3f, %.3f] %s within %lu%%\n", lb, la, ratio, lo,
+	       hi, ok ? "is" : "is not yet", o->within);
+	cgu_sample_free(&a);
+	cgu_sample_free(&b);
+	return ok ? CG_EXIT_OK : CG_EXIT_FAIL;
 }
 
 static int bench_summary(const char *path, const char *label, const struct opts *o)
@@ -543,6 +598,8 @@ static void parse(int argc, char **argv, struct opts *o)
 		{ "label", required_argument, NULL, 'l' },
 		{ "stat", required_argument, NULL, 's' },
 		{ "title", required_argument, NULL, 't' },
+		{ "paired", no_argument, NULL, 'p' },
+		{ "within", required_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -561,6 +618,8 @@ static void parse(int argc, char **argv, struct opts *o)
 		case 'l': o->label = optarg; break;
 		case 's': o->stat = stats[cgu_parse_word(optarg, "--stat", stats)]; break;
 		case 't': o->title = optarg; break;
+		case 'p': o->paired = true; break;
+		case 'w': o->within = cgu_parse_ulong(optarg, "--within", 1, 100); break;
 		case 'h': fputs(usage, stdout); exit(CG_EXIT_OK);
 		default: cgu_usage_fail(usage, "bad option");
 		}
@@ -603,6 +662,12 @@ int main(int argc, char **argv)
 			cgu_usage_fail(usage, "compare FILE A B");
 		return bench_compare(argv[optind + 1], argv[optind + 2],
 				     argv[optind + 3], &o);
+	}
+	if (!strcmp(cmd, "resolved")) {
+		if (argc - 1 - optind != 3 || !o.within)
+			cgu_usage_fail(usage, "resolved FILE A B --within PCT");
+		return bench_resolved(argv[optind + 1], argv[optind + 2],
+				      argv[optind + 3], &o);
 	}
 	if (!strcmp(cmd, "summary")) {
 		if (argc - 1 - optind != 2)
