@@ -103,6 +103,7 @@ int ctl_prom_run(const char *stats_file, const char *hist_file, const char *outp
 
 struct ctl_kernel {
 	char release[128];
+	char upstream[64];	/* "6.1.192-3" of uname -v's "Debian 6.1.192-3", or "" */
 	int major, minor;
 	bool thp;		/* transparent huge pages compiled in */
 };
@@ -110,6 +111,8 @@ struct ctl_kernel {
 void ctl_kernel_read(struct ctl_kernel *k);
 /* 6.1 to 6.3 collapse shmem holes without asking userfaultfd (fixed in 6.4). */
 bool ctl_kernel_needs_guard(const struct ctl_kernel *k);
+/* The bracketed word of "off [observe] guard" into @out, or false. */
+bool ctl_bracketed(const char *line, char *out, size_t len);
 /* The module's active mode ("off", "observe", "guard"), or false. */
 bool ctl_active_mode(char *out, size_t len);
 

@@ -46,12 +46,31 @@ static void ctl_show_knob(const char *label, const char *file)
 	printf("     %-28s %s\n", label, value);
 }
 
+/*
+ * shmem_enabled=advise on 6.1: a shmem mapping's MADV_HUGEPAGE is judged on
+ * the VMA's flags from before the call, so it does not by itself put the mm
+ * on khugepaged's list (2cf1338454a8, v6.3, never in 6.1.y).
+ */
+static void ctl_doctor_shmem_advise(void)
+{
+	char value[256], mode[32];
+
+	if (ctl_read_line(CTL_THP_DIR "/shmem_enabled", value, sizeof(value)) ||
+	    !ctl_bracketed(value, mode, sizeof(mode)) || strcmp(mode, "advise"))
+		return;
+	printf("     note: with shmem_enabled=advise, MADV_HUGEPAGE alone may not bring khugepaged\n"
+	       "     to a memfd or shared anonymous mapping on 6.1 (2cf1338454a8 is not in 6.1.y);\n"
+	       "     MADV_COLLAPSE still collapses it (docs/upstream.md)\n");
+}
+
 static void ctl_doctor_kernel(const struct ctl_kernel *k, struct ctl_findings *f)
 {
 	bool fixed = k->major > 6 || (k->major == 6 && k->minor >= 4);
 
 	f->needs_guard = k->thp && !fixed;
-	printf("[%s] kernel %s: %s\n", f->needs_guard ? "!!" : "ok", k->release,
+	printf("[%s] kernel %s%s%s%s: %s\n", f->needs_guard ? "!!" : "ok", k->release,
+	       k->upstream[0] ? " (Debian " : "", k->upstream,
+	       k->upstream[0] ? ")" : "",
 	       !k->thp ? "no transparent huge pages, shmem is never collapsed" :
 	       fixed ? "has the upstream fix (6.4)" :
 	       ctl_kernel_needs_guard(k) ?
@@ -62,6 +81,8 @@ static void ctl_doctor_kernel(const struct ctl_kernel *k, struct ctl_findings *f
 	printf("[--] transparent huge pages (MADV_COLLAPSE works whatever they say):\n");
 	ctl_show_knob("enabled", "enabled");
 	ctl_show_knob("shmem_enabled", "shmem_enabled");
+	if (f->needs_guard)
+		ctl_doctor_shmem_advise();
 	ctl_show_knob("khugepaged pages_to_scan", "khugepaged/pages_to_scan");
 	ctl_show_knob("khugepaged scan_sleep_ms", "khugepaged/scan_sleep_millisecs");
 	ctl_show_knob("khugepaged max_ptes_none", "khugepaged/max_ptes_none");

@@ -14,8 +14,14 @@ void ctl_kernel_read(struct ctl_kernel *k)
 	struct stat st;
 
 	memset(k, 0, sizeof(*k));
-	if (!uname(&u))
+	if (!uname(&u)) {
+		const char *deb = strstr(u.version, "Debian ");
+
 		snprintf(k->release, sizeof(k->release), "%s", u.release);
+		/* Debian's ABI name hides the stable release it was built from */
+		if (deb)
+			sscanf(deb + strlen("Debian "), "%63s", k->upstream);
+	}
 	if (sscanf(k->release, "%d.%d", &k->major, &k->minor) != 2)
 		k->major = k->minor = 0;
 	k->thp = !stat("/sys/kernel/mm/transparent_hugepage", &st);
@@ -26,8 +32,7 @@ bool ctl_kernel_needs_guard(const struct ctl_kernel *k)
 	return k->major == 6 && k->minor >= 1 && k->minor < 4;
 }
 
-/* Extracts the bracketed word of "off [observe] guard". */
-static bool ctl_bracketed(const char *line, char *out, size_t len)
+bool ctl_bracketed(const char *line, char *out, size_t len)
 {
 	const char *open = strchr(line, '['), *close;
 
