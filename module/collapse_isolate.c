@@ -149,7 +149,7 @@ static int cg_isolate_page(struct cg_collapse *c, struct page *page,
 		cg_ksyms.try_to_unmap(folio, TTU_IGNORE_MLOCK | TTU_BATCH_FLUSH);
 
 	xas_lock_irq(xas);
-	cg_xas_seek(xas, index);
+	cg_xas_rewalk(xas, index);
 	VM_WARN_ON_ONCE_PAGE(page != xas_load(xas), page);
 
 	/*
@@ -244,7 +244,7 @@ int cg_isolate_range(struct cg_collapse *c)
 		if (result != SCAN_SUCCEED)
 			break;
 		/* the nodes may have changed while unlocked: walk from the root */
-		cg_xas_seek(xas, index + 1);
+		cg_xas_rewalk(xas, index + 1);
 	}
 	xas_unlock_irq(xas);
 	return result;

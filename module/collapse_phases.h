@@ -12,6 +12,7 @@
 #include <linux/mm_types.h>
 #include <linux/xarray.h>
 #include "cg_khugepaged.h"
+#include "cg_selftest.h"
 
 /**
  * struct cg_collapse - one collapse of [start, end) of a shmem file
@@ -81,6 +82,18 @@ static_assert(CG_SCAN_GUARD_END - CG_SCAN_NR_RESULTS == CG_REASON_COUNT);
 static inline void cg_xas_seek(struct xa_state *xas, pgoff_t index)
 {
 	xas_set_order(xas, index, 0);
+}
+
+/*
+ * After the xarray lock was dropped and taken again, @xas must walk from the
+ * root to @index: the node it pointed into may have been freed meanwhile
+ * (e8c716bc6812).  The test build's selftest=stale_xas keeps the stale
+ * cursor instead, to show what the re-walk prevents.
+ */
+static inline void cg_xas_rewalk(struct xa_state *xas, pgoff_t index)
+{
+	if (!cg_selftest("stale_xas"))
+		cg_xas_seek(xas, index);
 }
 
 /* module/collapse_isolate.c */

@@ -15,6 +15,9 @@
  *                   porting trap; the page is put back, nothing leaks)
  *   no_uffd_check   no MISSING-mode userfaultfd is ever seen: the broken
  *                   guard that tests/clients must catch losing data
+ *   stale_xas       the isolation's xarray cursor is not walked again
+ *                   from the root after the lock was dropped (without
+ *                   e8c716bc6812)
  */
 #include <linux/moduleparam.h>
 #include <linux/string.h>
@@ -22,7 +25,7 @@
 
 static char *cg_selftest_fault = "";
 module_param_named(selftest, cg_selftest_fault, charp, 0444);
-MODULE_PARM_DESC(selftest, "test build only: prototype, missing_btf, no_anon_symbol, early_any_registration, stats_6_1, isolate_lru_bool or no_uffd_check");
+MODULE_PARM_DESC(selftest, "test build only: prototype, missing_btf, no_anon_symbol, early_any_registration, stats_6_1, isolate_lru_bool, no_uffd_check or stale_xas");
 
 bool cg_selftest(const char *fault)
 {
