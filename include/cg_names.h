@@ -52,6 +52,8 @@ CG_COUNTER(GUARD_CALLS, "guard_calls",
 	"Calls that ran the guarded collapse_file (mode guard).")
 CG_COUNTER(GUARD_COMMITTED, "guard_committed",
 	"Guarded collapses that installed a huge page in the page cache.")
+CG_COUNTER(GUARD_CROSS_MEMCG, "guard_cross_memcg",
+	"Of guard_committed, those whose old pages were charged to another memory cgroup than the huge page (their file and shmem statistics moved there, as 4188b2592ff6; 6.1 leaves them behind).")
 CG_REASON(UFFD_MISSING, "uffd_missing",
 	"a VMA mapping the range has a MISSING-mode userfaultfd and the range has holes.")
 CG_COUNTER(GUARD_VETO_UFFD_MISSING_EARLY, "guard_veto_uffd_missing_early",

@@ -118,9 +118,12 @@ static void cg_unaccount_old_page(struct page *page)
 static void cg_free_old_pages(struct cg_collapse *c)
 {
 	struct page *page, *tmp;
+	bool cross_memcg = false;
 
 	list_for_each_entry_safe(page, tmp, &c->pagelist, lru) {
 		list_del(&page->lru);
+		/* where 6.1 leaves the old page counted (4188b2592ff6) */
+		cross_memcg |= page_memcg(page) != page_memcg(c->hpage);
 		cg_unaccount_old_page(page);
 		page->mapping = NULL;
 		ClearPageActive(page);
@@ -129,6 +132,8 @@ static void cg_free_old_pages(struct cg_collapse *c)
 		/* our pin, the page cache's and the isolation's */
 		folio_put_refs(page_folio(page), 3);
 	}
+	if (cross_memcg)
+		cg_stats_inc(CG_GUARD_CROSS_MEMCG);
 }
 
 /*

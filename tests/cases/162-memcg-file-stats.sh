@@ -13,7 +13,8 @@
 #  - Mode guard carries the fix: right after the collapse cg_a holds
 #    nothing and cg_b the whole 2 MiB, and after the file is deleted both
 #    are 0; /proc/vmstat nr_shmem and nr_file_pages return to where they
-#    were (within what else the guest writes).
+#    were (within what else the guest writes). guard_cross_memcg counts
+#    both collapses, and not one from the pages' own cgroup.
 #  - The test build without the fix (selftest=stats_6_1) drifts again.
 set -eu
 # shellcheck source=tests/lib.sh
@@ -39,6 +40,15 @@ memcg_cross_check madvise fixed guard_a1 guard_b1
 memcg_cross_check khugepaged fixed guard_a2 guard_b2
 expect_delta_ge s guard_committed 2
 expect_deltas s guard_rollbacks=0
+# both collapses moved the old pages' statistics out of another cgroup
+expect_delta_ge s guard_cross_memcg 2
+# a collapse from the pages' own cgroup moves nothing across
+cg_stats_save s
+memcg_cross_populate guard_a1 "$CG_CROSS_DIR/f.same"
+memcg_cross_collapse guard_a1 "$CG_CROSS_DIR/f.same" madvise
+rm "$CG_CROSS_DIR/f.same"
+expect_deltas s guard_cross_memcg=0
+expect_delta_ge s guard_committed 1
 cg_unload
 
 cg_load_without stats_6_1
