@@ -133,7 +133,7 @@ shmem_thp advise
 cap=${CG_BENCH_KHUGEPAGED_PAIRS:-60}
 pairs=0
 while :; do
-	bench khugepaged --ranges 16 --rounds 5
+	bench khugepaged --ranges 64 --rounds 5
 	pairs=$((pairs + 5))
 	[ "$pairs" -ge 10 ] || continue
 	all_resolved off/khugepaged-ranges-per-cpu-s guard/khugepaged-ranges-per-cpu-s && break
@@ -193,9 +193,9 @@ done
 row compare "$S" off/khugepaged-ranges-per-cpu-s guard/khugepaged-ranges-per-cpu-s --paired \
 	--title "khugepaged ranges per CPU second, guard / off (target >= 1.00)"
 row compare "$S" off/migration-ms guard/migration-ms --paired \
-	--title "postcopy migration time, guard with a collapser / off without (target <= 1.02)"
+	--title "postcopy migration time, guard with a busy MADV_COLLAPSE loop beside / off without (the loop's CPU included)"
 row compare "$S" off/downtime-ms guard/downtime-ms --paired \
-	--title "postcopy downtime, guard with a collapser / off without (target <= 1.02)"
+	--title "postcopy downtime, guard with a busy MADV_COLLAPSE loop beside / off without (target <= 1.02)"
 row compare "$S" off/migration-ms guard-idle/migration-ms --paired \
 	--title "postcopy migration time, guard / off, no collapser (target <= 1.02)"
 row compare "$S" memcpy off/full --title "stock collapse (full) / 2 MiB memcpy"

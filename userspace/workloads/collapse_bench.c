@@ -14,10 +14,13 @@
  *       mapping: the stock collapse (off) against the guard's refusal
  *       (guard); also "unmapped" (pages of the registered mapping the
  *       refusal unmapped)
- *   collapse_bench readers --blocks B --block-ms MS --out FILE
- *       one thread collapses (refill half, MADV_COLLAPSE) over and over,
- *       another times pread, SEEK_HOLE and page faults; per block of MS ms,
- *       modes alternating, the p99 of each: "MODE/pread-p99" ...
+ *   collapse_bench readers --blocks B --block-ms MS [--fill F] --out FILE
+ *       one thread collapses (punch, refill half, or as --fill says,
+ *       MADV_COLLAPSE) over and over, another times pread, SEEK_HOLE and
+ *       page faults; per block of MS ms, modes alternating, the p99 of each:
+ *       "MODE/pread-p99" ..., and the faults' p50, p90 and p99.9
+ *       ("MODE/fault-p50"); with --fill full|one the labels name it
+ *       ("MODE/full-fault-p99")
  *   collapse_bench khugepaged --ranges K --rounds R --out FILE
  *       K half-populated MADV_HUGEPAGE ranges left to khugepaged: ranges
  *       collapsed per second of khugepaged CPU (/proc/PID/schedstat)
@@ -61,7 +64,7 @@
 static const char usage[] =
 	"usage: collapse_bench latency --fill full|half|one --samples N --out FILE [--label L]\n"
 	"       collapse_bench refusal --samples N --out FILE\n"
-	"       collapse_bench readers --blocks B --block-ms MS --out FILE\n"
+	"       collapse_bench readers --blocks B --block-ms MS [--fill F] --out FILE\n"
 	"       collapse_bench khugepaged --ranges K --rounds R --out FILE\n"
 	"       collapse_bench memcpy --samples N --out FILE\n"
 	"       collapse_bench compare FILE A B [--stat median|p99] [--paired] [--title T]\n"
@@ -85,7 +88,7 @@ struct opts {
 	enum fill fill;
 	unsigned long samples, blocks, block_ms, ranges, rounds;
 	const char *out, *label, *stat, *title;
-	bool paired;
+	bool paired, fill_set;
 	unsigned long within;
 };
 
@@ -253,6 +256,7 @@ static const char *const op_names[OP_COUNT] = { "pread-p99", "seek_hole-p99", "f
 
 struct readers {
 	struct range r;
+	enum fill fill;		/* what the collapser writes before each collapse */
 	atomic_bool stop;
 	struct cgu_sample lat[OP_COUNT];
 	unsigned long collapses;
@@ -268,7 +272,7 @@ static void *collapser(void *arg)
 		if (fallocate(rd->r.fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0,
 			      (off_t)rd->r.len))
 			cgu_setup_fail_errno("punch");
-		range_fill(&rd->r, FILL_HALF);
+		range_fill(&rd->r, rd->fill);
 		if (cgu_collapse(rd->r.map, rd->r.len, &err) == 0)
 			rd->collapses++;
 	}
@@ -302,9 +306,22 @@ static void timed_op(struct readers *rd, enum op op, uint64_t *rng)
 	cgu_sample_add(&rd->lat[op], (double)(t1 - t0));
 }
 
-static void readers_block(const char *mode, unsigned long ms, FILE *log)
+/* One block's percentile of an operation: "MODE/[FILL-]OP-pNN". */
+static void record_op(const char *mode, enum fill fill, enum op op,
+		      struct cgu_sample *lat, double p, const char *suffix)
 {
-	struct readers rd = { 0 };
+	char what[64];
+
+	snprintf(what, sizeof(what), "%s%s%.*s%s", fill == FILL_HALF ? "" : fill_names[fill],
+		 fill == FILL_HALF ? "" : "-", (int)(strlen(op_names[op]) - 4),
+		 op_names[op], suffix);
+	record(mode, what, cgu_percentile(lat, p));
+}
+
+static void readers_block(const char *mode, enum fill fill, unsigned long ms,
+			  FILE *log)
+{
+	struct readers rd = { .fill = fill };
 	uint64_t rng = 0x7eade75ULL, deadline;
 	pthread_t tid;
 	int op;
@@ -318,7 +335,13 @@ static void readers_block(const char *mode, unsigned long ms, FILE *log)
 	atomic_store(&rd.stop, true);
 	pthread_join(tid, NULL);
 	for (op = 0; op < OP_COUNT; op++) {
-		record(mode, op_names[op], cgu_percentile(&rd.lat[op], 99));
+		record_op(mode, fill, op, &rd.lat[op], 99, "-p99");
+		if (op == OP_FAULT) {
+			/* where in the distribution a difference starts */
+			record_op(mode, fill, op, &rd.lat[op], 50, "-p50");
+			record_op(mode, fill, op, &rd.lat[op], 90, "-p90");
+			record_op(mode, fill, op, &rd.lat[op], 99.9, "-p999");
+		}
 		cgu_sample_free(&rd.lat[op]);
 	}
 	fprintf(log, "readers: mode %s: %lu collapses in the block\n", mode, rd.collapses);
@@ -330,7 +353,8 @@ static int bench_readers(const struct opts *o)
 	unsigned long i;
 
 	for (i = 0; i < 2 * o->blocks; i++)
-		readers_block(modes[abba(i)], o->block_ms, stdout);
+		readers_block(modes[abba(i)], o->fill_set ? o->fill : FILL_HALF,
+			      o->block_ms, stdout);
 	return CG_EXIT_OK;
 }
 
@@ -608,7 +632,10 @@ static void parse(int argc, char **argv, struct opts *o)
 
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'f': o->fill = cgu_parse_word(optarg, "--fill", fill_names); break;
+		case 'f':
+			o->fill = cgu_parse_word(optarg, "--fill", fill_names);
+			o->fill_set = true;
+			break;
 		case 'n': o->samples = cgu_parse_ulong(optarg, "--samples", 1, 100000); break;
 		case 'b': o->blocks = cgu_parse_ulong(optarg, "--blocks", 1, 1000); break;
 		case 'm': o->block_ms = cgu_parse_ulong(optarg, "--block-ms", 10, 600000); break;
