@@ -114,8 +114,12 @@ static void cg_unaccount_old_page(struct page *page)
 	mod_lruvec_page_state(page, NR_SHMEM, -1);
 }
 
-/* Frees the old pages once the huge page replaced them in the page cache. */
-static void cg_free_old_pages(struct cg_collapse *c)
+/*
+ * Frees the old pages once the huge page replaced them in the page cache;
+ * @memcg: the huge page's, only compared (the page cache owns it now).
+ */
+static void cg_free_old_pages(struct cg_collapse *c,
+			      const struct mem_cgroup *memcg)
 {
 	struct page *page, *tmp;
 	bool cross_memcg = false;
@@ -123,7 +127,7 @@ static void cg_free_old_pages(struct cg_collapse *c)
 	list_for_each_entry_safe(page, tmp, &c->pagelist, lru) {
 		list_del(&page->lru);
 		/* where 6.1 leaves the old page counted (4188b2592ff6) */
-		cross_memcg |= page_memcg(page) != page_memcg(c->hpage);
+		cross_memcg |= page_memcg(page) != memcg;
 		cg_unaccount_old_page(page);
 		page->mapping = NULL;
 		ClearPageActive(page);
@@ -143,6 +147,7 @@ static void cg_free_old_pages(struct cg_collapse *c)
  */
 static int cg_commit(struct cg_collapse *c)
 {
+	const struct mem_cgroup *memcg = page_memcg(c->hpage);
 	int result;
 
 	c->committed = true;	/* stored by cg_seal_and_store() */
@@ -151,7 +156,7 @@ static int cg_commit(struct cg_collapse *c)
 	unlock_page(c->hpage);
 	/* the page cache now holds the references we had */
 	c->hpage = NULL;
-	cg_free_old_pages(c);
+	cg_free_old_pages(c, memcg);
 	return result;
 }
 
