@@ -16,13 +16,13 @@
 #    stock collapse of the same range, the pages it unmapped (must be 0),
 #    and how much of it the module spends (guard_collapse events);
 #  - pread, SEEK_HOLE and page-fault p99 while another thread collapses,
-#    guard against off (per block of 1 s, the median of the blocks' p99s);
+#    guard against off (each block of 1 s gives its p99; paired, below);
 #  - a collapse as a multiple of a 2 MiB memcpy in the same guest;
 #  - khugepaged: ranges collapsed per second of khugepaged's CPU;
 #  - a postcopy migration of a paused VM (Debian's QEMU, tests/clients'
 #    driver): time and downtime under guard while a second mapping is
 #    collapsed (every collapse vetoed), and under guard alone, against off
-#    with no collapser (CG_BENCH_MIGRATIONS rounds of 6, default 12).
+#    with no collapser (rounds of 6, until resolved or CG_BENCH_MIGRATIONS).
 # The rows whose samples come in blocks or rounds (readers, khugepaged,
 # migrations) are paired: each A block or round is set beside the B one
 # measured next to it, so that what drifts slowly on the host (another
@@ -99,13 +99,20 @@ done >>"$S"
 
 WITHIN=${CG_BENCH_WITHIN:-5}
 
+# not_yet STATUS A B: false when collapse_bench resolved said "not yet"
+# (1); anything else is a failed measurement.
+not_yet() {
+	[ "$1" -eq 1 ] || fail "collapse_bench resolved $2 $3 failed (exit $1)"
+	return 1
+}
+
 # all_resolved A_LABEL B_LABEL...: every pair of labels resolves.
 all_resolved() {
 	_all=0
 	_n=$(($# / 2))
 	while [ $# -ge 2 ]; do
 		collapse_bench resolved "$S" "$1" "$2" --paired --within "$WITHIN" >>resolve.log ||
-			_all=1
+			not_yet $? "$1" "$2" || _all=1
 		shift 2
 	done
 	tail -n "$_n" resolve.log
@@ -133,9 +140,10 @@ shmem_thp advise
 cap=${CG_BENCH_KHUGEPAGED_PAIRS:-60}
 pairs=0
 while :; do
-	bench khugepaged --ranges 64 --rounds 5
-	pairs=$((pairs + 5))
-	[ "$pairs" -ge 10 ] || continue
+	# an even number of rounds: as many A-first pairs as B-first ones
+	bench khugepaged --ranges 64 --rounds 4
+	pairs=$((pairs + 4))
+	[ "$pairs" -ge 12 ] || continue
 	all_resolved off/khugepaged-ranges-per-cpu-s guard/khugepaged-ranges-per-cpu-s && break
 	[ "$pairs" -lt "$cap" ] || { echo "khugepaged: the cap of $cap pairs reached"; break; }
 done

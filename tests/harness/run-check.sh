@@ -318,8 +318,10 @@ open_test() {
 # between tests) plus MARGIN seconds; says which test in $OUTDIR/watchdog.
 guest_silent_too_long() {
 	local idx tmo idle limit
-	idle=$(($(date +%s) - $(stat -c %Y "$OUTDIR/results.raw")))
+	# the records first, then their age: a result that lands in between
+	# makes the file younger, never a closed test look open or vice versa
 	read -r idx tmo < <(open_test) || true
+	idle=$(($(date +%s) - $(stat -c %Y "$OUTDIR/results.raw")))
 	limit=$((${tmo:-0} + $1))
 	[ "$idle" -gt "$limit" ] || return 1
 	if [ -n "${idx:-}" ]; then

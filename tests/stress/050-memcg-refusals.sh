@@ -64,7 +64,9 @@ measure before
 # The first batch pays for what is set up once (slab caches, per-cpu
 # lists); the second must cost nothing: a leak of one small object per
 # refusal is 10,000 objects there (a kmalloc-64 each: 625 kB of
-# SUnreclaim), one of a page 40 MB of MemFree.
+# SUnreclaim), one of a page 40 MB of MemFree; the slack of 8 MB covers the
+# huge pages the per-cpu free lists may hold (each refusal allocates and
+# frees one).
 batch
 wait_until 10 usage_back ||
 	fail "the cgroup's usage grew by $(($(cat "$CG_CGROOT/cg_refuse/memory.current") - usage0)) bytes"
@@ -80,6 +82,6 @@ measure "after $((2 * ROUNDS))"
 	fail "MemFree fell by $((memfree0 - $(meminfo MemFree))) kB over $((2 * ROUNDS)) refused collapses"
 [ $(($(meminfo SUnreclaim) - slab1)) -le 256 ] ||
 	fail "SUnreclaim grew by $(($(meminfo SUnreclaim) - slab1)) kB over the second $ROUNDS refused collapses"
-[ $((memfree1 - $(meminfo MemFree))) -le 2048 ] ||
+[ $((memfree1 - $(meminfo MemFree))) -le 8192 ] ||
 	fail "MemFree fell by $((memfree1 - $(meminfo MemFree))) kB over the second $ROUNDS refused collapses"
 cg_unload

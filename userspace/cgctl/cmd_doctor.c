@@ -47,9 +47,9 @@ static void ctl_show_knob(const char *label, const char *file)
 }
 
 /*
- * shmem_enabled=advise on 6.1: a shmem mapping's MADV_HUGEPAGE is judged on
- * the VMA's flags from before the call, so it does not by itself put the mm
- * on khugepaged's list (2cf1338454a8, v6.3, never in 6.1.y).
+ * shmem_enabled=advise on 6.1 and 6.2: a shmem mapping's MADV_HUGEPAGE is
+ * judged on the VMA's flags from before the call, so it does not by itself
+ * put the mm on khugepaged's list (2cf1338454a8, v6.3, never in 6.1.y).
  */
 static void ctl_doctor_shmem_advise(void)
 {
@@ -81,7 +81,7 @@ static void ctl_doctor_kernel(const struct ctl_kernel *k, struct ctl_findings *f
 	printf("[--] transparent huge pages (MADV_COLLAPSE works whatever they say):\n");
 	ctl_show_knob("enabled", "enabled");
 	ctl_show_knob("shmem_enabled", "shmem_enabled");
-	if (f->needs_guard)
+	if (f->needs_guard && k->minor < 3)
 		ctl_doctor_shmem_advise();
 	ctl_show_knob("khugepaged pages_to_scan", "khugepaged/pages_to_scan");
 	ctl_show_knob("khugepaged scan_sleep_ms", "khugepaged/scan_sleep_millisecs");

@@ -126,7 +126,7 @@ void cgu_ratio_ci(const struct cgu_sample *a, const struct cgu_sample *b,
 
 bool cgu_paired_ratio_ci(const struct cgu_sample *a, const struct cgu_sample *b,
 			 unsigned int resamples, double *ratio, double *lo,
-			 double *hi, double *spread)
+			 double *hi, double *spread, size_t *n_pairs)
 {
 	struct cgu_sample pairs = { 0 }, medians = { 0 };
 	struct cgu_summary sum;
@@ -136,8 +136,9 @@ bool cgu_paired_ratio_ci(const struct cgu_sample *a, const struct cgu_sample *b,
 	double *t;
 
 	for (i = 0; i < n; i++)
-		if (a->v[i] > 0)
+		if (a->v[i] > 0 && b->v[i] > 0)
 			cgu_sample_add(&pairs, b->v[i] / a->v[i]);
+	*n_pairs = pairs.n;
 	if (!pairs.n)
 		return false;
 	t = malloc(pairs.n * sizeof(*t));

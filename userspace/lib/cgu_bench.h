@@ -43,11 +43,12 @@ void cgu_ratio_ci(const struct cgu_sample *a, const struct cgu_sample *b,
  * blocks or rounds), so that what drifts slowly (another guest, the host's
  * clock) cancels in b->v[i] / a->v[i]. The median of those per-pair ratios,
  * its 95% percentile-bootstrap interval (pairs resampled, fixed seed), and
- * the spread of the per-pair ratios, (p90 - p10) / median. Pairs past the
- * shorter sample are ignored; false without a pair.
+ * the spread of the per-pair ratios, (p90 - p10) / median, and in @pairs
+ * how many pairs were used. Pairs past the shorter sample, and pairs whose
+ * A or B is not positive, are left out; false without a pair.
  */
 bool cgu_paired_ratio_ci(const struct cgu_sample *a, const struct cgu_sample *b,
 			 unsigned int resamples, double *ratio, double *lo,
-			 double *hi, double *spread);
+			 double *hi, double *spread, size_t *pairs);
 
 #endif /* CGU_BENCH_H */

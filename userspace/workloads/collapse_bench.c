@@ -14,12 +14,12 @@
  *       mapping: the stock collapse (off) against the guard's refusal
  *       (guard); also "unmapped" (pages of the registered mapping the
  *       refusal unmapped)
- *   collapse_bench readers --blocks B --block-ms MS [--fill F] --out FILE
- *       one thread collapses (punch, refill half, or as --fill says,
+ *   collapse_bench readers --blocks B --block-ms MS [--fill half|full] --out FILE
+ *       one thread collapses (punch, refill half, or all with --fill full,
  *       MADV_COLLAPSE) over and over, another times pread, SEEK_HOLE and
  *       page faults; per block of MS ms, modes alternating, the p99 of each:
  *       "MODE/pread-p99" ..., and the faults' p50, p90 and p99.9
- *       ("MODE/fault-p50"); with --fill full|one the labels name it
+ *       ("MODE/fault-p50"); with --fill full the labels name it
  *       ("MODE/full-fault-p99")
  *   collapse_bench khugepaged --ranges K --rounds R --out FILE
  *       K half-populated MADV_HUGEPAGE ranges left to khugepaged: ranges
@@ -64,7 +64,7 @@
 static const char usage[] =
 	"usage: collapse_bench latency --fill full|half|one --samples N --out FILE [--label L]\n"
 	"       collapse_bench refusal --samples N --out FILE\n"
-	"       collapse_bench readers --blocks B --block-ms MS [--fill F] --out FILE\n"
+	"       collapse_bench readers --blocks B --block-ms MS [--fill half|full] --out FILE\n"
 	"       collapse_bench khugepaged --ranges K --rounds R --out FILE\n"
 	"       collapse_bench memcpy --samples N --out FILE\n"
 	"       collapse_bench compare FILE A B [--stat median|p99] [--paired] [--title T]\n"
@@ -541,6 +541,7 @@ static int bench_compare(const char *path, const char *la, const char *lb,
 	struct cgu_summary sa, sb;
 	double p = o->stat && !strcmp(o->stat, "p99") ? 99 : 50;
 	double ratio, lo, hi, pair_spread = 0;
+	size_t n_pairs = 0;
 	char pairs[48] = "-";
 
 	load_label(path, la, &a);
@@ -548,13 +549,12 @@ static int bench_compare(const char *path, const char *la, const char *lb,
 	if (!o->paired)
 		cgu_ratio_ci(&a, &b, p, BOOT_RESAMPLES, &ratio, &lo, &hi);
 	else if (!cgu_paired_ratio_ci(&a, &b, BOOT_RESAMPLES, &ratio, &lo, &hi,
-				      &pair_spread))
+				      &pair_spread, &n_pairs))
 		cgu_setup_fail("no pair of %s and %s in %s", la, lb, path);
 	cgu_summarize(&a, &sa);
 	cgu_summarize(&b, &sb);
 	if (o->paired)
-		snprintf(pairs, sizeof(pairs), "%zu, %.2f", sa.n < sb.n ? sa.n : sb.n,
-			 pair_spread);
+		snprintf(pairs, sizeof(pairs), "%zu, %.2f", n_pairs, pair_spread);
 	printf("| %s | %.0f | %.0f | %.3f | [%.3f, %.3f] | ±%.1f%% | %.0f-%.0f / %.0f-%.0f | %zu+%zu | %.2f / %.2f | %zu / %zu | %s |\n",
 	       o->title ? o->title : lb, p == 99 ? sa.p99 : sa.median,
 	       p == 99 ? sb.p99 : sb.median, ratio, lo, hi,
@@ -577,13 +577,15 @@ static int bench_resolved(const char *path, const char *la, const char *lb,
 	struct cgu_sample a = { 0 }, b = { 0 };
 	double p = o->stat && !strcmp(o->stat, "p99") ? 99 : 50;
 	double ratio, lo, hi, spread;
+	size_t n_pairs;
 	bool ok;
 
 	load_label(path, la, &a);
 	load_label(path, lb, &b);
 	if (!o->paired)
 		cgu_ratio_ci(&a, &b, p, BOOT_RESAMPLES, &ratio, &lo, &hi);
-	else if (!cgu_paired_ratio_ci(&a, &b, BOOT_RESAMPLES, &ratio, &lo, &hi, &spread))
+	else if (!cgu_paired_ratio_ci(&a, &b, BOOT_RESAMPLES, &ratio, &lo, &hi, &spread,
+				      &n_pairs))
 		cgu_setup_fail("no pair of %s and %s in %s", la, lb, path);
 	ok = half_width_pct(ratio, lo, hi) <= (double)o->within;
 	printf("%s / %s: %.3f [%.3f, %.3f] %s within %lu%%\n", lb, la, ratio, lo,
@@ -665,6 +667,8 @@ static int run_measure(const char *cmd, const struct opts *o)
 		return bench_latency(o);
 	if (!strcmp(cmd, "refusal") && o->samples)
 		return bench_refusal(o);
+	if (!strcmp(cmd, "readers") && o->fill_set && o->fill == FILL_ONE)
+		cgu_usage_fail(usage, "readers --fill half|full (their faults meet present pages)");
 	if (!strcmp(cmd, "readers") && o->blocks && o->block_ms)
 		return bench_readers(o);
 	if (!strcmp(cmd, "khugepaged") && o->ranges && o->rounds)
