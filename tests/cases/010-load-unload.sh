@@ -29,7 +29,7 @@ expected_names() {
 			echo "${_path}_$_r"
 		done
 	done
-	for _n in guard_calls guard_committed guard_veto_uffd_missing \
+	for _n in guard_calls guard_committed guard_cross_memcg guard_veto_uffd_missing \
 		guard_veto_uffd_missing_early guard_veto_page_filled guard_holes_sealed \
 		guard_store_failed guard_rollbacks guard_veto_not_shmem \
 		guard_veto_unaligned stock_committed uffd_exposed \
