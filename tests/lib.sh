@@ -389,6 +389,21 @@ memcg_cross_check() {
 	cg_vmstat_back nr_file_pages "$_file0"
 }
 
+# ---- benchmarks ------------------------------------------------------------
+
+# bench_resolved SAMPLES A B PCT: true when the paired interval of B/A lies
+# within PCT percent (collapse_bench resolved, its verdict appended to
+# resolve.log), false when not yet; any other outcome fails the test.
+bench_resolved() {
+	_rc=0
+	collapse_bench resolved "$1" "$2" "$3" --paired --within "$4" >>resolve.log || _rc=$?
+	case $_rc in
+	0) return 0 ;;
+	1) return 1 ;;
+	esac
+	fail "collapse_bench resolved $2 $3 failed (exit $_rc)"
+}
+
 # ---- swap on zram --------------------------------------------------------
 
 # swap_on_zram SIZE_MB: /dev/zram0 as swap; fails the test if impossible

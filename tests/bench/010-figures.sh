@@ -99,20 +99,12 @@ done >>"$S"
 
 WITHIN=${CG_BENCH_WITHIN:-5}
 
-# not_yet STATUS A B: false when collapse_bench resolved said "not yet"
-# (1); anything else is a failed measurement.
-not_yet() {
-	[ "$1" -eq 1 ] || fail "collapse_bench resolved $2 $3 failed (exit $1)"
-	return 1
-}
-
 # all_resolved A_LABEL B_LABEL...: every pair of labels resolves.
 all_resolved() {
 	_all=0
 	_n=$(($# / 2))
 	while [ $# -ge 2 ]; do
-		collapse_bench resolved "$S" "$1" "$2" --paired --within "$WITHIN" >>resolve.log ||
-			not_yet $? "$1" "$2" || _all=1
+		bench_resolved "$S" "$1" "$2" "$WITHIN" || _all=1
 		shift 2
 	done
 	tail -n "$_n" resolve.log

@@ -39,14 +39,11 @@ measure() {
 			fail "collapse_bench readers --fill $1 failed"
 		_pairs=$((_pairs + 10))
 		[ "$_pairs" -ge 20 ] || continue
-		_rc=0
-		collapse_bench resolved "$S" "off/$_what-p99" "guard/$_what-p99" --paired \
-			--within "$WITHIN" || _rc=$?
-		case $_rc in
-		0) break ;;
-		1) ;;
-		*) fail "collapse_bench resolved failed (exit $_rc)" ;;
-		esac
+		if bench_resolved "$S" "off/$_what-p99" "guard/$_what-p99" "$WITHIN"; then
+			tail -n 1 resolve.log
+			break
+		fi
+		tail -n 1 resolve.log
 		[ "$_pairs" -lt "$CAP" ] || { echo "$1: the cap of $CAP pairs reached"; break; }
 	done
 }

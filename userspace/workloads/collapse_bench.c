@@ -252,7 +252,7 @@ static int bench_refusal(const struct opts *o)
 /* ---- readers during collapses -------------------------------------------------- */
 
 enum op { OP_PREAD, OP_SEEK, OP_FAULT, OP_COUNT };
-static const char *const op_names[OP_COUNT] = { "pread-p99", "seek_hole-p99", "fault-p99" };
+static const char *const op_names[OP_COUNT] = { "pread", "seek_hole", "fault" };
 
 struct readers {
 	struct range r;
@@ -312,9 +312,8 @@ static void record_op(const char *mode, enum fill fill, enum op op,
 {
 	char what[64];
 
-	snprintf(what, sizeof(what), "%s%s%.*s%s", fill == FILL_HALF ? "" : fill_names[fill],
-		 fill == FILL_HALF ? "" : "-", (int)(strlen(op_names[op]) - 4),
-		 op_names[op], suffix);
+	snprintf(what, sizeof(what), "%s%s%s%s", fill == FILL_HALF ? "" : fill_names[fill],
+		 fill == FILL_HALF ? "" : "-", op_names[op], suffix);
 	record(mode, what, cgu_percentile(lat, p));
 }
 
@@ -534,35 +533,51 @@ static double half_width_pct(double ratio, double lo, double hi)
 	return ratio > 0 ? 100 * w / ratio : 0;
 }
 
+/* B/A of two labels of a samples file, as compare and resolved report it. */
+struct bench_ratio {
+	struct cgu_sample a, b;
+	double p, ratio, lo, hi, pair_spread;
+	size_t pairs;
+};
+
+static void bench_ratio_load(struct bench_ratio *r, const char *path,
+			     const char *la, const char *lb, const struct opts *o)
+{
+	memset(r, 0, sizeof(*r));
+	r->p = o->stat && !strcmp(o->stat, "p99") ? 99 : 50;
+	load_label(path, la, &r->a);
+	load_label(path, lb, &r->b);
+	if (!o->paired)
+		cgu_ratio_ci(&r->a, &r->b, r->p, BOOT_RESAMPLES, &r->ratio, &r->lo, &r->hi);
+	else if (!cgu_paired_ratio_ci(&r->a, &r->b, BOOT_RESAMPLES, &r->ratio, &r->lo,
+				      &r->hi, &r->pair_spread, &r->pairs))
+		cgu_setup_fail("no pair of %s and %s in %s", la, lb, path);
+}
+
+static void bench_ratio_free(struct bench_ratio *r)
+{
+	cgu_sample_free(&r->a);
+	cgu_sample_free(&r->b);
+}
+
 static int bench_compare(const char *path, const char *la, const char *lb,
 			 const struct opts *o)
 {
-	struct cgu_sample a = { 0 }, b = { 0 };
 	struct cgu_summary sa, sb;
-	double p = o->stat && !strcmp(o->stat, "p99") ? 99 : 50;
-	double ratio, lo, hi, pair_spread = 0;
-	size_t n_pairs = 0;
+	struct bench_ratio r;
 	char pairs[48] = "-";
 
-	load_label(path, la, &a);
-	load_label(path, lb, &b);
-	if (!o->paired)
-		cgu_ratio_ci(&a, &b, p, BOOT_RESAMPLES, &ratio, &lo, &hi);
-	else if (!cgu_paired_ratio_ci(&a, &b, BOOT_RESAMPLES, &ratio, &lo, &hi,
-				      &pair_spread, &n_pairs))
-		cgu_setup_fail("no pair of %s and %s in %s", la, lb, path);
-	cgu_summarize(&a, &sa);
-	cgu_summarize(&b, &sb);
+	bench_ratio_load(&r, path, la, lb, o);
+	cgu_summarize(&r.a, &sa);
+	cgu_summarize(&r.b, &sb);
 	if (o->paired)
-		snprintf(pairs, sizeof(pairs), "%zu, %.2f", n_pairs, pair_spread);
+		snprintf(pairs, sizeof(pairs), "%zu, %.2f", r.pairs, r.pair_spread);
 	printf("| %s | %.0f | %.0f | %.3f | [%.3f, %.3f] | ±%.1f%% | %.0f-%.0f / %.0f-%.0f | %zu+%zu | %.2f / %.2f | %zu / %zu | %s |\n",
-	       o->title ? o->title : lb, p == 99 ? sa.p99 : sa.median,
-	       p == 99 ? sb.p99 : sb.median, ratio, lo, hi,
-	       half_width_pct(ratio, lo, hi), sa.p10, sa.p90,
-	       sb.p10, sb.p90, sa.n, sb.n, sa.spread, sb.spread, sa.outliers,
-	       sb.outliers, pairs);
-	cgu_sample_free(&a);
-	cgu_sample_free(&b);
+	       o->title ? o->title : lb, r.p == 99 ? sa.p99 : sa.median,
+	       r.p == 99 ? sb.p99 : sb.median, r.ratio, r.lo, r.hi,
+	       half_width_pct(r.ratio, r.lo, r.hi), sa.p10, sa.p90, sb.p10, sb.p90,
+	       sa.n, sb.n, sa.spread, sb.spread, sa.outliers, sb.outliers, pairs);
+	bench_ratio_free(&r);
 	return CG_EXIT_OK;
 }
 
@@ -574,24 +589,14 @@ static int bench_compare(const char *path, const char *la, const char *lb,
 static int bench_resolved(const char *path, const char *la, const char *lb,
 			  const struct opts *o)
 {
-	struct cgu_sample a = { 0 }, b = { 0 };
-	double p = o->stat && !strcmp(o->stat, "p99") ? 99 : 50;
-	double ratio, lo, hi, spread;
-	size_t n_pairs;
+	struct bench_ratio r;
 	bool ok;
 
-	load_label(path, la, &a);
-	load_label(path, lb, &b);
-	if (!o->paired)
-		cgu_ratio_ci(&a, &b, p, BOOT_RESAMPLES, &ratio, &lo, &hi);
-	else if (!cgu_paired_ratio_ci(&a, &b, BOOT_RESAMPLES, &ratio, &lo, &hi, &spread,
-				      &n_pairs))
-		cgu_setup_fail("no pair of %s and %s in %s", la, lb, path);
-	ok = half_width_pct(ratio, lo, hi) <= (double)o->within;
-	printf("%s / %s: %.3f [%.3f, %.3f] %s within %lu%%\n", lb, la, ratio, lo,
-	       hi, ok ? "is" : "is not yet", o->within);
-	cgu_sample_free(&a);
-	cgu_sample_free(&b);
+	bench_ratio_load(&r, path, la, lb, o);
+	ok = half_width_pct(r.ratio, r.lo, r.hi) <= (double)o->within;
+	printf("%s / %s: %.3f [%.3f, %.3f] %s within %lu%%\n", lb, la, r.ratio,
+	       r.lo, r.hi, ok ? "is" : "is not yet", o->within);
+	bench_ratio_free(&r);
 	return ok ? CG_EXIT_OK : CG_EXIT_FAIL;
 }
 
