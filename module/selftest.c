@@ -18,6 +18,9 @@
  *   stale_xas       the isolation's xarray cursor is not walked again
  *                   from the root after the lock was dropped (without
  *                   e8c716bc6812)
+ *   xas_set_index   the isolation's cursor is set back to the page just
+ *                   isolated after each relock, so the next xas_next()
+ *                   returns it again (without c8a8f3b4a95a)
  */
 #include <linux/moduleparam.h>
 #include <linux/string.h>
@@ -25,7 +28,7 @@
 
 static char *cg_selftest_fault = "";
 module_param_named(selftest, cg_selftest_fault, charp, 0444);
-MODULE_PARM_DESC(selftest, "test build only: prototype, missing_btf, no_anon_symbol, early_any_registration, stats_6_1, isolate_lru_bool, no_uffd_check or stale_xas");
+MODULE_PARM_DESC(selftest, "test build only: prototype, missing_btf, no_anon_symbol, early_any_registration, stats_6_1, isolate_lru_bool, no_uffd_check, stale_xas or xas_set_index");
 
 bool cg_selftest(const char *fault)
 {

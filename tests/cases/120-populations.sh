@@ -11,6 +11,10 @@
 # 6.3): the test build that reads it as a bool (selftest=isolate_lru_bool)
 # isolates nothing, and every collapse of a populated range is refused
 # (SCAN_DEL_PAGE_LRU, EAGAIN) with the range unchanged.
+# The isolation's iteration (c8a8f3b4a95a): the test build that sets the
+# cursor back to the page it has just isolated (selftest=xas_set_index)
+# meets that page again, locked by itself, and refuses every range with two
+# present pages (SCAN_PAGE_LOCK, EAGAIN), full or partial.
 set -eu
 # shellcheck source=tests/lib.sh
 . /opt/cg/tests/lib.sh
@@ -57,4 +61,14 @@ run cg_collapse shmem --ranges 2 --fill full --expect refused --check-accounting
 [ "$(kv errno "$OUT")" = EAGAIN ] || fail "errno $(kv errno "$OUT"), expected EAGAIN"
 expect_delta_ge s file_del_page_lru 1
 expect_deltas s guard_committed=0
+cg_unload
+
+cg_load_without xas_set_index
+for fill in full partial; do
+	cg_stats_save s
+	run cg_collapse shmem --ranges 2 --fill "$fill" --expect refused --check-accounting
+	[ "$(kv errno "$OUT")" = EAGAIN ] || fail "$fill: errno $(kv errno "$OUT"), expected EAGAIN"
+	expect_delta_ge s file_page_lock 1
+	expect_deltas s guard_committed=0
+done
 cg_unload
