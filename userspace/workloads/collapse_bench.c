@@ -6,9 +6,12 @@
  *
  *   collapse_bench latency --fill full|half|one --samples N --out FILE
  *       MADV_COLLAPSE of one fresh 2 MiB memfd range: "off/FILL" and
- *       "guard/FILL" samples in ns, modes switched by blocks of 10 (--label
- *       L: one series named L/FILL, the mode left alone, for the
- *       module-not-loaded comparison)
+ *       "guard/FILL" samples in ns, modes switched by blocks of 10 in the
+ *       order A B B A, so that the i-th off and the i-th guard sample come
+ *       from adjacent blocks (the pairs of compare --paired; N a multiple
+ *       of 20 keeps as many off-first pairs as guard-first ones over calls
+ *       appended to one file) (--label L: one series named L/FILL, the mode
+ *       left alone, for the module-not-loaded comparison)
  *   collapse_bench refusal --samples N --out FILE
  *       the same half-populated range, registered MISSING through a second
  *       mapping: the stock collapse (off) against the guard's refusal
@@ -21,9 +24,17 @@
  *       "MODE/pread-p99" ..., and the faults' p50, p90 and p99.9
  *       ("MODE/fault-p50"); with --fill full the labels name it
  *       ("MODE/full-fault-p99")
- *   collapse_bench khugepaged --ranges K --rounds R --out FILE
- *       K half-populated MADV_HUGEPAGE ranges left to khugepaged: ranges
- *       collapsed per second of khugepaged CPU (/proc/PID/schedstat)
+ *   collapse_bench khugepaged --ranges K --rounds R [--trace DIR] --out FILE
+ *       K half-populated MADV_HUGEPAGE ranges left to khugepaged, rounds in
+ *       the order A B B A: ranges collapsed per second of khugepaged CPU
+ *       (/proc/PID/schedstat), "MODE/khugepaged-ranges-per-cpu-s"; with
+ *       --trace (tracefs, the module's events enabled by the caller) A is
+ *       observe instead of off, and each round also gives the median
+ *       duration of its ranges' committed collapses (256 holes each), from
+ *       the module's events, guard_collapse in guard and stock_collapse in
+ *       observe (duration_ns: the stock collapse_file() call alone, the
+ *       detector's looks before and after it outside):
+ *       "MODE/khugepaged-collapse-ns"
  *   collapse_bench memcpy --samples N --out FILE
  *       a 2 MiB memcpy between faulted-in buffers: "memcpy"
  *   collapse_bench compare FILE A B [--stat median|p99] [--paired] [--title T]
@@ -56,6 +67,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <linux/falloc.h>
@@ -65,7 +77,7 @@ static const char usage[] =
 	"usage: collapse_bench latency --fill full|half|one --samples N --out FILE [--label L]\n"
 	"       collapse_bench refusal --samples N --out FILE\n"
 	"       collapse_bench readers --blocks B --block-ms MS [--fill half|full] --out FILE\n"
-	"       collapse_bench khugepaged --ranges K --rounds R --out FILE\n"
+	"       collapse_bench khugepaged --ranges K --rounds R [--trace DIR] --out FILE\n"
 	"       collapse_bench memcpy --samples N --out FILE\n"
 	"       collapse_bench compare FILE A B [--stat median|p99] [--paired] [--title T]\n"
 	"       collapse_bench resolved FILE A B --within PCT [--stat median|p99] [--paired]\n"
@@ -87,7 +99,7 @@ static const char *const modes[2] = { "off", "guard" };
 struct opts {
 	enum fill fill;
 	unsigned long samples, blocks, block_ms, ranges, rounds;
-	const char *out, *label, *stat, *title;
+	const char *out, *label, *stat, *title, *trace;
 	bool paired, fill_set;
 	unsigned long within;
 };
@@ -444,18 +456,129 @@ static void set_mode_khugepaged_paused(const char *mode, const char *scan_sleep)
 	write_knob(SCAN_SLEEP, scan_sleep);
 }
 
-static double khugepaged_round(int mode, size_t k, int pid)
+/* ---- khugepaged's collapses, timed by the module's trace events ---------------- */
+
+/* Empties the trace buffer (the events stay enabled). */
+static void trace_clear(const char *dir)
 {
+	char path[300];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/trace", dir);
+	fd = open(path, O_WRONLY | O_TRUNC);
+	if (fd < 0)
+		cgu_setup_fail_errno("%s", path);
+	close(fd);
+}
+
+/* The number after " NAME=" in an event line; false if it has none. */
+static bool event_field(const char *line, const char *name, unsigned long long *v)
+{
+	char key[40];
+	const char *p;
+
+	snprintf(key, sizeof(key), " %s=", name);
+	p = strstr(line, key);
+	return p && sscanf(p + strlen(key), "%llu", v) == 1;
+}
+
+/* Is @ino one of the round's @k inodes? */
+static bool round_inode(const unsigned long *inos, size_t k, unsigned long long ino)
+{
+	size_t i;
+
+	for (i = 0; i < k; i++)
+		if (inos[i] == ino)
+			return true;
+	return false;
+}
+
+#define KHUGEPAGED_HOLES	256	/* FILL_HALF: every other page of 512 */
+
+/*
+ * The durations of the committed collapses of the round's ranges (inodes
+ * @inos), as the trace holds them: @event lines (guard_collapse or
+ * stock_collapse) with committed=1 and the fill's holes, whatever the
+ * result (once the huge page is in, both return what the retraction of
+ * the page tables made of khugepaged's mapping). Return: how many.
+ */
+static size_t round_durations(const char *dir, const char *event,
+			      const unsigned long *inos, size_t k,
+			      struct cgu_sample *d)
+{
+	char path[300], line[768], tag[48];
+	unsigned long long ino, holes, committed, ns;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/trace", dir);
+	snprintf(tag, sizeof(tag), " %s: ", event);
+	f = fopen(path, "r");
+	if (!f)
+		cgu_setup_fail_errno("%s", path);
+	while (fgets(line, sizeof(line), f)) {
+		if (!strstr(line, tag) || !event_field(line, "ino", &ino) ||
+		    !event_field(line, "holes", &holes) ||
+		    !event_field(line, "committed", &committed) ||
+		    !event_field(line, "duration_ns", &ns))
+			continue;
+		if (!round_inode(inos, k, ino) || holes != KHUGEPAGED_HOLES || !committed)
+			continue;
+		cgu_sample_add(d, (double)ns);
+	}
+	fclose(f);
+	return d->n;
+}
+
+/*
+ * The median duration of the round's committed collapses. A range reads
+ * as collapsed (SEEK_HOLE) a little before its collapse's event is
+ * written: wait for all @k, 2 s at most, then take those seen.
+ */
+static double round_median_duration(const char *dir, int mode,
+				    const unsigned long *inos, size_t k)
+{
+	const char *event = mode ? "guard_collapse" : "stock_collapse";
+	uint64_t deadline = cgu_deadline_ms(2000);
+	struct cgu_sample d = { 0 };
+	double median;
+
+	while (round_durations(dir, event, inos, k, &d) < k &&
+	       !cgu_deadline_passed(deadline)) {
+		cgu_sample_free(&d);
+		cgu_sleep_ms(50);
+	}
+	if (!d.n)
+		cgu_assert_fail("no committed %s event for the round's %zu ranges in %s/trace",
+				event, k, dir);
+	median = cgu_percentile(&d, 50);
+	printf("khugepaged: mode %s: %zu of %zu collapses timed (%s), median %.0f ns\n",
+	       mode ? "guard" : "observe", d.n, k, event, median);
+	cgu_sample_free(&d);
+	return median;
+}
+
+/* One round in mode @mode (0: off, or observe with --trace; 1: guard). */
+static void khugepaged_round(int mode, size_t k, int pid, const struct opts *o)
+{
+	const char *name = mode ? "guard" : o->trace ? "observe" : "off";
 	struct range *rs = calloc(k, sizeof(*rs));
+	unsigned long *inos = calloc(k, sizeof(*inos));
 	uint64_t cpu0, deadline = cgu_deadline_ms(120000);
 	size_t i, done;
 	double rate;
 
-	if (!rs)
+	if (!rs || !inos)
 		cgu_setup_fail("out of memory");
-	set_mode_khugepaged_paused(modes[mode], "0");
+	set_mode_khugepaged_paused(name, "0");
+	if (o->trace)
+		trace_clear(o->trace);
 	for (i = 0; i < k; i++) {
+		struct stat st;
+
 		range_open(&rs[i], FILL_HALF);
+		if (fstat(rs[i].fd, &st))
+			cgu_setup_fail_errno("fstat");
+		inos[i] = st.st_ino;
 		cgu_madvise(rs[i].map, rs[i].len, MADV_HUGEPAGE, "MADV_HUGEPAGE");
 	}
 	cpu0 = khugepaged_cpu_ns(pid);
@@ -463,12 +586,16 @@ static double khugepaged_round(int mode, size_t k, int pid)
 		cgu_sleep_ms(20);
 	if (done < k)
 		cgu_assert_fail("khugepaged collapsed %zu of %zu ranges in 120 s (mode %s)",
-				done, k, modes[mode]);
+				done, k, name);
 	rate = (double)k / ((double)(khugepaged_cpu_ns(pid) - cpu0) / 1e9);
+	record(name, "khugepaged-ranges-per-cpu-s", rate);
+	if (o->trace)
+		record(name, "khugepaged-collapse-ns",
+		       round_median_duration(o->trace, mode, inos, k));
 	for (i = 0; i < k; i++)
 		range_close(&rs[i]);
 	free(rs);
-	return rate;
+	free(inos);
 }
 
 static int bench_khugepaged(const struct opts *o)
@@ -478,12 +605,8 @@ static int bench_khugepaged(const struct opts *o)
 
 	cgu_khugepaged_register_mm();
 	cgu_require_khugepaged(true);
-	for (i = 0; i < 2 * o->rounds; i++) {
-		int mode = abba(i);
-
-		record(modes[mode], "khugepaged-ranges-per-cpu-s",
-		       khugepaged_round(mode, o->ranges, pid));
-	}
+	for (i = 0; i < 2 * o->rounds; i++)
+		khugepaged_round(abba(i), o->ranges, pid, o);
 	return CG_EXIT_OK;
 }
 
@@ -631,6 +754,7 @@ static void parse(int argc, char **argv, struct opts *o)
 		{ "title", required_argument, NULL, 't' },
 		{ "paired", no_argument, NULL, 'p' },
 		{ "within", required_argument, NULL, 'w' },
+		{ "trace", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -653,6 +777,7 @@ static void parse(int argc, char **argv, struct opts *o)
 		case 's': o->stat = stats[cgu_parse_word(optarg, "--stat", stats)]; break;
 		case 't': o->title = optarg; break;
 		case 'p': o->paired = true; break;
+		case 'T': o->trace = optarg; break;
 		case 'w': o->within = cgu_parse_ulong(optarg, "--within", 1, 100); break;
 		case 'h': fputs(usage, stdout); exit(CG_EXIT_OK);
 		default: cgu_usage_fail(usage, "bad option");
