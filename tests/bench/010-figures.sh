@@ -6,9 +6,10 @@
 # operation at a time (userspace/workloads/collapse_bench), the two sides of
 # each ratio interleaved sample by sample (A B B A) or block by block:
 #  - hook overhead: MADV_COLLAPSE with the module loaded in off against not
-#    loaded (blocks of samples, the module loaded and unloaded between);
+#    loaded (blocks of samples in the order A B B A, the module loaded and
+#    unloaded between);
 #  - MADV_COLLAPSE latency, guard against off: full range, half holes, one
-#    page present;
+#    page present (blocks of 10 in the order A B B A);
 #  - the sealed section with irqs off, per collapse from the guard_collapse
 #    trace events (exact), by number of retry entries stored, and the
 #    seal_irqsoff_ns histogram's maximum;
@@ -16,28 +17,36 @@
 #    stock collapse of the same range, the pages it unmapped (must be 0),
 #    and how much of it the module spends (guard_collapse events);
 #  - pread, SEEK_HOLE and page-fault p99 while another thread collapses,
-#    guard against off (each block of 1 s gives its p99; paired, below);
+#    guard against off (each block of 1 s gives its p99);
 #  - a collapse as a multiple of a 2 MiB memcpy in the same guest;
-#  - khugepaged: ranges collapsed per second of khugepaged's CPU;
+#  - khugepaged, rounds of 64 half-populated ranges, guard against observe:
+#    the duration of each committed collapse_file call from the module's
+#    own trace events (guard_collapse's duration_ns in guard: the whole
+#    guarded call, its early userfaultfd look included; stock_collapse's in
+#    observe: the stock collapse_file call alone, the detector's looks
+#    before and after it outside), each round's median, paired by round;
+#    and, secondary, the ranges collapsed per second of khugepaged's CPU,
+#    which is mostly scanning (it spread ±18-47% against off);
 #  - a postcopy migration of a paused VM (Debian's QEMU, tests/clients'
 #    driver): time and downtime under guard while a second mapping is
 #    collapsed (every collapse vetoed), and under guard alone, against off
 #    with no collapser (rounds of 6, until resolved or CG_BENCH_MIGRATIONS).
-# The rows whose samples come in blocks or rounds (readers, khugepaged,
-# migrations) are paired: each A block or round is set beside the B one
-# measured next to it, so that what drifts slowly on the host (another
-# guest, frequency) cancels, and the ratio is the median of the per-pair
-# ratios. Those measurements go on, in steps, until every one of their
-# ratios' 95% intervals lies within CG_BENCH_WITHIN percent (default 5) of
-# the ratio, or until their cap; the table gives each interval's half-width
-# and the pairs it took.
+# Every ratio but the memcpy rows is paired: the i-th A sample, block or
+# round is set beside the i-th B one, measured next to it, so that what
+# drifts slowly on the host (another guest, frequency) cancels, and the
+# ratio is the median of the per-pair ratios. The latency rows, the
+# readers, khugepaged's durations and the migrations are measured in steps
+# until their ratios' 95% intervals lie within CG_BENCH_WITHIN percent
+# (default 5) of the ratio, or until their cap; the table gives each
+# interval's half-width and the pairs it took.
 # Prints one markdown table between "BENCH TABLE" markers (make bench saves
 # it under build/bench/). Ratios only mean something within this run (TCG).
 # No threshold: it fails only if a measurement went wrong.
-# Environment: CG_BENCH_SAMPLES (default 200 per side and fill),
-# CG_BENCH_WITHIN (5), CG_BENCH_READER_PAIRS (cap, 300 pairs of 1 s blocks),
-# CG_BENCH_KHUGEPAGED_PAIRS (cap, 60 pairs of rounds),
-# CG_BENCH_MIGRATIONS (cap, 24 rounds of 6).
+# Environment: CG_BENCH_SAMPLES (default 200 per side and fill, then steps
+# of half as many up to 4 times as many until resolved), CG_BENCH_WITHIN
+# (5), CG_BENCH_READER_PAIRS (cap, 300 pairs of 1 s blocks),
+# CG_BENCH_KHUGEPAGED_PAIRS (cap, 60 pairs of rounds), CG_BENCH_MIGRATIONS
+# (cap, 24 rounds of 6).
 set -eu
 # shellcheck source=tests/lib.sh
 . /opt/cg/tests/lib.sh
@@ -63,39 +72,23 @@ quiet() {
 quiet
 
 echo "== hook overhead: loaded in off against not loaded"
+# blocks in the order A B B A (unloaded, loaded, loaded, unloaded, ...):
+# the i-th samples of the two sides come from adjacent blocks (paired)
 blocks=10
 b=0
 while [ "$b" -lt "$blocks" ]; do
 	b=$((b + 1))
-	bench latency --fill full --samples $((N / blocks)) --label unloaded
-	cg_load mode=off
-	bench latency --fill full --samples $((N / blocks)) --label loaded_off
-	cg_unload
+	if [ $((b % 2)) -eq 1 ]; then
+		bench latency --fill full --samples $((N / blocks)) --label unloaded
+		cg_load mode=off
+		bench latency --fill full --samples $((N / blocks)) --label loaded_off
+	else
+		bench latency --fill full --samples $((N / blocks)) --label loaded_off
+		cg_unload
+		bench latency --fill full --samples $((N / blocks)) --label unloaded
+	fi
 done
-
-cg_load mode=off
-echo "== MADV_COLLAPSE latency, guard against off"
-trace_start
-for fill in full half one; do
-	bench latency --fill "$fill" --samples "$N"
-done
-trace_stop
-trace_events guard_collapse | while read -r ev; do
-	[ "$(field reason "$ev")" = succeed ] || continue
-	echo "irqsoff/holes=$(field holes "$ev") $(field irqsoff_ns "$ev")"
-done >>"$S"
-seal_max=$(hist_field seal_irqsoff_ns max)
-
-echo "== refusal against a stock collapse"
-trace_start
-bench refusal --samples "$N"
-trace_stop
-# what of a refusal is spent in the module (the rest is MADV_COLLAPSE's own
-# work before it calls collapse_file)
-trace_events guard_collapse | while read -r ev; do
-	[ "$(field reason "$ev")" = uffd_missing ] || continue
-	echo "refusal-in-module $(field duration_ns "$ev")"
-done >>"$S"
+! cg_loaded || cg_unload
 
 WITHIN=${CG_BENCH_WITHIN:-5}
 
@@ -110,6 +103,44 @@ all_resolved() {
 	tail -n "$_n" resolve.log
 	return $_all
 }
+
+cg_load mode=off
+echo "== MADV_COLLAPSE latency, guard against off (paired, until within ±$WITHIN%)"
+# N samples per side, then N/2 more (a multiple of 20: as many off-first
+# as guard-first block pairs) until resolved or 4 N
+step=$(((N / 2 + 19) / 20 * 20))
+trace_start
+for fill in full half one; do
+	bench latency --fill "$fill" --samples "$N"
+	n=$N
+	until all_resolved "off/$fill" "guard/$fill"; do
+		[ "$n" -lt $((4 * N)) ] || { echo "latency $fill: the cap of $((4 * N)) pairs reached"; break; }
+		bench latency --fill "$fill" --samples "$step"
+		n=$((n + step))
+	done
+done
+trace_stop
+# one awk pass: up to 4 N guarded collapses per fill
+trace_events guard_collapse | awk '/ reason=succeed / {
+	h = ""; ns = ""
+	for (i = 1; i <= NF; i++) {
+		if ($i ~ /^holes=/) h = substr($i, 7)
+		if ($i ~ /^irqsoff_ns=/) ns = substr($i, 12)
+	}
+	print "irqsoff/holes=" h " " ns
+}' >>"$S"
+seal_max=$(hist_field seal_irqsoff_ns max)
+
+echo "== refusal against a stock collapse"
+trace_start
+bench refusal --samples "$N"
+trace_stop
+# what of a refusal is spent in the module (the rest is MADV_COLLAPSE's own
+# work before it calls collapse_file)
+trace_events guard_collapse | while read -r ev; do
+	[ "$(field reason "$ev")" = uffd_missing ] || continue
+	echo "refusal-in-module $(field duration_ns "$ev")"
+done >>"$S"
 
 echo "== readers during collapses (1 s blocks, until within ±$WITHIN%)"
 cap=${CG_BENCH_READER_PAIRS:-300}
@@ -126,19 +157,21 @@ done
 echo "== memcpy"
 bench memcpy --samples 400
 
-echo "== khugepaged"
+echo "== khugepaged: its collapses' durations, guard against stock (observe)"
 khugepaged_fast
 shmem_thp advise
 cap=${CG_BENCH_KHUGEPAGED_PAIRS:-60}
 pairs=0
+trace_start
 while :; do
 	# an even number of rounds: as many A-first pairs as B-first ones
-	bench khugepaged --ranges 64 --rounds 4
+	bench khugepaged --ranges 64 --rounds 4 --trace "$CG_TRACE"
 	pairs=$((pairs + 4))
 	[ "$pairs" -ge 12 ] || continue
-	all_resolved off/khugepaged-ranges-per-cpu-s guard/khugepaged-ranges-per-cpu-s && break
+	all_resolved observe/khugepaged-collapse-ns guard/khugepaged-collapse-ns && break
 	[ "$pairs" -lt "$cap" ] || { echo "khugepaged: the cap of $cap pairs reached"; break; }
 done
+trace_stop
 khugepaged_restore
 quiet
 
@@ -182,16 +215,18 @@ cg_set_mode off
 cg_unload
 
 : >table.rows
-row compare "$S" unloaded/full loaded_off/full --title "hook overhead: loaded in off / not loaded (target <= 1.01)"
+row compare "$S" unloaded/full loaded_off/full --paired --title "hook overhead: loaded in off / not loaded (target <= 1.01)"
 for fill in full half one; do
-	row compare "$S" "off/$fill" "guard/$fill" --title "MADV_COLLAPSE $fill, guard / off (target <= 1.00)"
+	row compare "$S" "off/$fill" "guard/$fill" --paired --title "MADV_COLLAPSE $fill, guard / off (target <= 1.00)"
 done
-row compare "$S" off/collapsed guard/refused --title "refusal / stock collapse of the range (target <= 0.05)"
+row compare "$S" off/collapsed guard/refused --paired --title "refusal / stock collapse of the range (target <= 0.05)"
 for op in pread seek_hole fault; do
 	row compare "$S" "off/$op-p99" "guard/$op-p99" --paired --title "$op p99 during collapses, guard / off (target <= 1.05)"
 done
-row compare "$S" off/khugepaged-ranges-per-cpu-s guard/khugepaged-ranges-per-cpu-s --paired \
-	--title "khugepaged ranges per CPU second, guard / off (target >= 1.00)"
+row compare "$S" observe/khugepaged-collapse-ns guard/khugepaged-collapse-ns --paired \
+	--title "khugepaged collapse_file duration (committed, 256 holes; each round's median), guard / stock in observe (target <= 1.00)"
+row compare "$S" observe/khugepaged-ranges-per-cpu-s guard/khugepaged-ranges-per-cpu-s --paired \
+	--title "khugepaged ranges per CPU second (mostly scanning), guard / observe (target >= 1.00)"
 row compare "$S" off/migration-ms guard/migration-ms --paired \
 	--title "postcopy migration time, guard with a busy MADV_COLLAPSE loop beside / off without (the loop's CPU included)"
 row compare "$S" off/downtime-ms guard/downtime-ms --paired \
