@@ -128,6 +128,8 @@ CG_INJECT(ISOLATE_FAIL, "isolate_fail_after",
 	"The next scan fails once N present pages are isolated (-1 disarms).")
 CG_INJECT(SEAL_DELAY, "seal_delay_ms",
 	"Every guarded collapse sleeps N ms between the scan and the seal.")
+CG_INJECT(RESERVE_NOMEM, "reserve_nomem",
+	"The next N node reservations run out of memory under the lock once, and retry.")
 #endif
 
 #ifdef CG_EVENT

@@ -21,25 +21,32 @@
 #include "collapse_phases.h"
 
 /*
- * Preallocates the xarray nodes of the range, as 6.1 does.
+ * Preallocates the xarray nodes of the range, as 6.1 does, but in the
+ * xarray's own retry loop: when a retry finds its nodes made meanwhile, the
+ * node xas_nomem() allocated for it is unused, and only the last
+ * xas_nomem() call, made on success, frees it.  6.1's collapse_file()
+ * breaks out of the loop on success and leaks that node (the spare-node
+ * leak that Shardul Bankar's "lib: xarray: free unused spare node in
+ * xas_create_range()" reported against the 6.4 code, Dec 2025).
  * Context: process context, no locks held; may sleep.
  * Return: SCAN_SUCCEED, or SCAN_FAIL if memory ran out.
  */
 int cg_reserve_slots(struct cg_collapse *c)
 {
 	struct xa_state *xas = c->xas;
+	bool injected = false;
 
 	do {
 		xas_lock_irq(xas);
 		xas_create_range(xas);
-		if (!xas_error(xas))
-			break;
+		if (!xas_error(xas) && !injected &&
+		    cg_inject_fire(CG_INJECT_RESERVE_NOMEM)) {
+			injected = true;
+			xas_set_err(xas, -ENOMEM);
+		}
 		xas_unlock_irq(xas);
-		if (!xas_nomem(xas, GFP_KERNEL))
-			return SCAN_FAIL;
-	} while (1);
-	xas_unlock_irq(xas);
-	return SCAN_SUCCEED;
+	} while (xas_nomem(xas, GFP_KERNEL));
+	return xas_error(xas) ? SCAN_FAIL : SCAN_SUCCEED;
 }
 
 /*

@@ -13,6 +13,10 @@
  *                         pages are isolated; -1 disarms
  *   seal_delay_ms N       every guarded collapse sleeps N ms (at most 10000)
  *                         between the scan and the seal; 0 disarms
+ *   reserve_nomem N       the next N reservations of the range's xarray
+ *                         nodes find memory short under the lock once, as a
+ *                         failed GFP_NOWAIT allocation would, and retry with
+ *                         a node allocated outside it
  *   off                   disarms everything
  *
  * Writes are validated: an unknown name, a value out of range or trailing
@@ -50,6 +54,7 @@ static struct cg_inject cg_injects[] = {
 	[CG_INJECT_UFFD_VETO]	 = CG_INJECT_RANGE(0, CG_INJECT_SHOTS_MAX, 0),
 	[CG_INJECT_ISOLATE_FAIL] = CG_INJECT_RANGE(-1, 512, -1),
 	[CG_INJECT_SEAL_DELAY]	 = CG_INJECT_RANGE(0, CG_SEAL_DELAY_MAX_MS, 0),
+	[CG_INJECT_RESERVE_NOMEM] = CG_INJECT_RANGE(0, CG_INJECT_SHOTS_MAX, 0),
 };
 static_assert(ARRAY_SIZE(cg_injects) == CG_INJECT_COUNT);
 
