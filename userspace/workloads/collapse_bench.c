@@ -4,26 +4,38 @@
  * a time in the guest, modes interleaved sample by sample (in the order
  * A B B A, so that neither mode always runs first).
  *
- *   collapse_bench latency --fill full|half|one --samples N --out FILE
+ *   collapse_bench latency --fill full|half|one --samples N [--memcpy] --out FILE
  *       MADV_COLLAPSE of one fresh 2 MiB memfd range: "off/FILL" and
  *       "guard/FILL" samples in ns, modes switched by blocks of 10 in the
  *       order A B B A, so that the i-th off and the i-th guard sample come
  *       from adjacent blocks (the pairs of compare --paired; N a multiple
  *       of 20 keeps as many off-first pairs as guard-first ones over calls
  *       appended to one file) (--label L: one series named L/FILL, the mode
- *       left alone, for the module-not-loaded comparison)
+ *       left alone, for the module-not-loaded comparison); --memcpy: each
+ *       recorded collapse is followed by a timed 2 MiB memcpy between
+ *       faulted-in buffers, "MODE/FILL-memcpy", so that the i-th memcpy
+ *       pairs with the i-th collapse of the same mode, timed right after it
  *   collapse_bench refusal --samples N --out FILE
  *       the same half-populated range, registered MISSING through a second
  *       mapping: the stock collapse (off) against the guard's refusal
- *       (guard); also "unmapped" (pages of the registered mapping the
+ *       (guard), one sample each in the order A B B A (the i-th of each
+ *       side adjacent; N even keeps the order over calls appended to one
+ *       file); also "unmapped" (pages of the registered mapping the
  *       refusal unmapped)
- *   collapse_bench readers --blocks B --block-ms MS [--fill half|full] --out FILE
+ *   collapse_bench readers --blocks B --block-ms MS [--fill half|full]
+ *                          [--min-collapses C] --out FILE
  *       one thread collapses (punch, refill half, or all with --fill full,
  *       MADV_COLLAPSE) over and over, another times pread, SEEK_HOLE and
  *       page faults; per block of MS ms, modes alternating, the p99 of each:
  *       "MODE/pread-p99" ..., and the faults' p50, p90 and p99.9
  *       ("MODE/fault-p50"); with --fill full the labels name it
- *       ("MODE/full-fault-p99")
+ *       ("MODE/full-fault-p99"). Blocks run in pairs (off and guard,
+ *       adjacent); "MODE/[FILL-]collapses" gives each block's committed
+ *       collapses. --min-collapses C: a pair in which a block committed
+ *       fewer than C collapses measured no collapses to speak of (a
+ *       collapse that keeps failing, as when the guest cannot get a huge
+ *       page); neither block of it is recorded, "readers/pair-kept 0"
+ *       (1 for a pair recorded) says so
  *   collapse_bench khugepaged --ranges K --rounds R [--trace DIR] --out FILE
  *       K half-populated MADV_HUGEPAGE ranges left to khugepaged, rounds in
  *       the order A B B A: ranges collapsed per second of khugepaged CPU
@@ -36,7 +48,8 @@
  *       detector's looks before and after it outside):
  *       "MODE/khugepaged-collapse-ns"
  *   collapse_bench memcpy --samples N --out FILE
- *       a 2 MiB memcpy between faulted-in buffers: "memcpy"
+ *       a 2 MiB memcpy between faulted-in buffers: "memcpy" (unpaired;
+ *       make bench pairs it through latency --memcpy)
  *   collapse_bench compare FILE A B [--stat median|p99] [--paired] [--title T]
  *       one table row: B against A, medians (or p99s), the ratio and its 95%
  *       bootstrap interval, p10-p90 of each, the samples, spread and
@@ -74,9 +87,10 @@
 #include <linux/userfaultfd.h>
 
 static const char usage[] =
-	"usage: collapse_bench latency --fill full|half|one --samples N --out FILE [--label L]\n"
+	"usage: collapse_bench latency --fill full|half|one --samples N --out FILE [--label L] [--memcpy]\n"
 	"       collapse_bench refusal --samples N --out FILE\n"
-	"       collapse_bench readers --blocks B --block-ms MS [--fill half|full] --out FILE\n"
+	"       collapse_bench readers --blocks B --block-ms MS [--fill half|full] [--min-collapses C]\n"
+	"                              --out FILE\n"
 	"       collapse_bench khugepaged --ranges K --rounds R [--trace DIR] --out FILE\n"
 	"       collapse_bench memcpy --samples N --out FILE\n"
 	"       collapse_bench compare FILE A B [--stat median|p99] [--paired] [--title T]\n"
@@ -98,9 +112,9 @@ static const char *const modes[2] = { "off", "guard" };
 
 struct opts {
 	enum fill fill;
-	unsigned long samples, blocks, block_ms, ranges, rounds;
+	unsigned long samples, blocks, block_ms, ranges, rounds, min_collapses;
 	const char *out, *label, *stat, *title, *trace;
-	bool paired, fill_set;
+	bool paired, fill_set, memcpy;
 	unsigned long within;
 };
 
@@ -193,21 +207,62 @@ static double one_collapse(enum fill fill)
  */
 #define LATENCY_BLOCK	10
 
+/* Two faulted-in 2 MiB buffers for timed_memcpy. */
+struct copy_bufs {
+	unsigned char *a, *b;
+	size_t len;
+};
+
+static void copy_bufs_open(struct copy_bufs *c)
+{
+	c->len = cgu_pmd_size();
+	c->a = cgu_map_anon(c->len);
+	c->b = cgu_map_anon(c->len);
+	memset(c->a, 1, c->len);
+	memset(c->b, 2, c->len);
+}
+
+static void copy_bufs_close(struct copy_bufs *c)
+{
+	munmap(c->a, c->len);
+	munmap(c->b, c->len);
+}
+
+/* One timed 2 MiB memcpy, in ns. */
+static double timed_memcpy(const struct copy_bufs *c)
+{
+	uint64_t t0 = cgu_now_ns();
+
+	memcpy(c->b, c->a, c->len);
+	__asm__ volatile("" : : "r"(c->b) : "memory");
+	return (double)(cgu_now_ns() - t0);
+}
+
 static int bench_latency(const struct opts *o)
 {
 	const char *fill = fill_names[o->fill];
 	unsigned long blocks = (o->samples + LATENCY_BLOCK - 1) / LATENCY_BLOCK;
+	struct copy_bufs c;
+	char copy_what[32];
 	unsigned long b, i;
 
+	snprintf(copy_what, sizeof(copy_what), "%s-memcpy", fill);
+	if (o->memcpy)
+		copy_bufs_open(&c);
 	for (b = 0; b < blocks * (o->label ? 1 : 2); b++) {
 		const char *label = o->label ? o->label : modes[abba(b)];
 
 		if (!o->label)
 			set_mode(label);
 		one_collapse(o->fill);
-		for (i = 0; i < LATENCY_BLOCK; i++)
+		for (i = 0; i < LATENCY_BLOCK; i++) {
 			record(label, fill, one_collapse(o->fill));
+			if (o->memcpy)
+				record(label, copy_what, timed_memcpy(&c));
+		}
 	}
+	if (o->memcpy)
+		copy_bufs_close(&c);
 	return CG_EXIT_OK;
 }
 
@@ -271,7 +326,8 @@ struct readers {
 	enum fill fill;		/* what the collapser writes before each collapse */
 	atomic_bool stop;
 	struct cgu_sample lat[OP_COUNT];
-	unsigned long collapses;
+	unsigned long collapses, failed;
+	int last_err;		/* errno of the last failed collapse */
 };
 
 /* Punch the range, refill every other page, collapse; again until stopped. */
@@ -285,8 +341,12 @@ static void *collapser(void *arg)
 			      (off_t)rd->r.len))
 			cgu_setup_fail_errno("punch");
 		range_fill(&rd->r, rd->fill);
-		if (cgu_collapse(rd->r.map, rd->r.len, &err) == 0)
+		if (cgu_collapse(rd->r.map, rd->r.len, &err) == 0) {
 			rd->collapses++;
+		} else {
+			rd->failed++;
+			rd->last_err = err;
+		}
 	}
 	return NULL;
 }
@@ -329,8 +389,9 @@ static void record_op(const char *mode, enum fill fill, enum op op,
 	record(mode, what, cgu_percentile(lat, p));
 }
 
-static void readers_block(const char *mode, enum fill fill, unsigned long ms,
-			  FILE *log)
+/* One block; its samples go to out. Return: the collapses it committed. */
+static unsigned long readers_block(const char *mode, enum fill fill, unsigned long ms,
+				   FILE *log)
 {
 	struct readers rd = { .fill = fill };
 	uint64_t rng = 0x7eade75ULL, deadline;
@@ -355,17 +416,55 @@ static void readers_block(const char *mode, enum fill fill, unsigned long ms,
 		}
 		cgu_sample_free(&rd.lat[op]);
 	}
-	fprintf(log, "readers: mode %s: %lu collapses in the block\n", mode, rd.collapses);
+	fprintf(log, "readers: mode %s: %lu collapses in the block", mode, rd.collapses);
+	if (rd.failed)
+		fprintf(log, ", %lu failed (the last %s)", rd.failed, cgu_errno_name(rd.last_err));
+	fputc('\n', log);
 	range_close(&rd.r);
+	return rd.collapses;
 }
 
+/*
+ * Blocks 2k and 2k+1 (off guard, then guard off: A B B A) are the k-th
+ * pair; each block's samples are held in memory until the pair is known
+ * to be kept, so that the i-th off and guard samples of the file still
+ * come from one pair.
+ */
 static int bench_readers(const struct opts *o)
 {
+	enum fill fill = o->fill_set ? o->fill : FILL_HALF;
+	FILE *file = out;
 	unsigned long i;
 
-	for (i = 0; i < 2 * o->blocks; i++)
-		readers_block(modes[abba(i)], o->fill_set ? o->fill : FILL_HALF,
-			      o->block_ms, stdout);
+	for (i = 0; i < o->blocks; i++) {
+		unsigned long c[2];
+		char *buf[2];
+		size_t len[2];
+		bool keep;
+		int j;
+
+		for (j = 0; j < 2; j++) {
+			out = open_memstream(&buf[j], &len[j]);
+			if (!out)
+				cgu_setup_fail_errno("open_memstream");
+			c[j] = readers_block(modes[abba(2 * i + j)], fill, o->block_ms, stdout);
+			if (fclose(out))
+				cgu_setup_fail_errno("open_memstream");
+		}
+		out = file;
+		keep = c[0] >= o->min_collapses && c[1] >= o->min_collapses;
+		for (j = 0; j < 2; j++) {
+			if (keep && fwrite(buf[j], 1, len[j], out) != len[j])
+				cgu_setup_fail_errno("cannot write the samples");
+			record(modes[abba(2 * i + j)], fill == FILL_HALF ? "collapses" :
+			       "full-collapses", (double)c[j]);
+			free(buf[j]);
+		}
+		record("readers", "pair-kept", keep);
+		if (!keep)
+			printf("readers: pair dropped: %lu and %lu collapses, fewer than %lu\n",
+			       c[0], c[1], o->min_collapses);
+	}
 	return CG_EXIT_OK;
 }
 
@@ -614,19 +713,13 @@ static int bench_khugepaged(const struct opts *o)
 
 static int bench_memcpy(const struct opts *o)
 {
-	size_t len = cgu_pmd_size();
-	unsigned char *a = cgu_map_anon(len), *b = cgu_map_anon(len);
+	struct copy_bufs c;
 	unsigned long i;
 
-	memset(a, 1, len);
-	memset(b, 2, len);
-	for (i = 0; i < o->samples; i++) {
-		uint64_t t0 = cgu_now_ns();
-
-		memcpy(b, a, len);
-		__asm__ volatile("" : : "r"(b) : "memory");
-		record("memcpy", NULL, (double)(cgu_now_ns() - t0));
-	}
+	copy_bufs_open(&c);
+	for (i = 0; i < o->samples; i++)
+		record("memcpy", NULL, timed_memcpy(&c));
+	copy_bufs_close(&c);
 	return CG_EXIT_OK;
 }
 
@@ -755,6 +848,8 @@ static void parse(int argc, char **argv, struct opts *o)
 		{ "paired", no_argument, NULL, 'p' },
 		{ "within", required_argument, NULL, 'w' },
 		{ "trace", required_argument, NULL, 'T' },
+		{ "memcpy", no_argument, NULL, 'M' },
+		{ "min-collapses", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -778,6 +873,8 @@ static void parse(int argc, char **argv, struct opts *o)
 		case 't': o->title = optarg; break;
 		case 'p': o->paired = true; break;
 		case 'T': o->trace = optarg; break;
+		case 'M': o->memcpy = true; break;
+		case 'C': o->min_collapses = cgu_parse_ulong(optarg, "--min-collapses", 0, 100000); break;
 		case 'w': o->within = cgu_parse_ulong(optarg, "--within", 1, 100); break;
 		case 'h': fputs(usage, stdout); exit(CG_EXIT_OK);
 		default: cgu_usage_fail(usage, "bad option");
