@@ -129,7 +129,7 @@ CG_INJECT(ISOLATE_FAIL, "isolate_fail_after",
 CG_INJECT(SEAL_DELAY, "seal_delay_ms",
 	"Every guarded collapse sleeps N ms between the scan and the seal.")
 CG_INJECT(RESERVE_NOMEM, "reserve_nomem",
-	"The next N node reservations run out of memory under the lock once, and retry.")
+	"The next N node reservations fail once for memory and retry, needing no new node.")
 #endif
 
 #ifdef CG_EVENT

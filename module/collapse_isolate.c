@@ -27,7 +27,7 @@
  * xas_nomem() call, made on success, frees it.  6.1's collapse_file()
  * breaks out of the loop on success and leaks that node (the spare-node
  * leak that Shardul Bankar's "lib: xarray: free unused spare node in
- * xas_create_range()" reported against the 6.4 code, Dec 2025).
+ * xas_create_range()" reported, Dec 2025).
  * Context: process context, no locks held; may sleep.
  * Return: SCAN_SUCCEED, or SCAN_FAIL if memory ran out.
  */
@@ -36,12 +36,15 @@ int cg_reserve_slots(struct cg_collapse *c)
 	struct xa_state *xas = c->xas;
 	bool injected = false;
 
+	might_sleep();
 	do {
 		xas_lock_irq(xas);
 		xas_create_range(xas);
-		if (!xas_error(xas) && !injected &&
+		if (!xas_error(xas) && !injected && !xas->xa_alloc &&
 		    cg_inject_fire(CG_INJECT_RESERVE_NOMEM)) {
+			/* a retry that finds its nodes made meanwhile */
 			injected = true;
+			xas_set_order(xas, c->start, HPAGE_PMD_ORDER);
 			xas_set_err(xas, -ENOMEM);
 		}
 		xas_unlock_irq(xas);

@@ -14,9 +14,9 @@
  *   seal_delay_ms N       every guarded collapse sleeps N ms (at most 10000)
  *                         between the scan and the seal; 0 disarms
  *   reserve_nomem N       the next N reservations of the range's xarray
- *                         nodes find memory short under the lock once, as a
- *                         failed GFP_NOWAIT allocation would, and retry with
- *                         a node allocated outside it
+ *                         nodes fail once for memory under the lock and
+ *                         retry with a node allocated outside it, which the
+ *                         retry does not need: its nodes were made meanwhile
  *   off                   disarms everything
  *
  * Writes are validated: an unknown name, a value out of range or trailing

@@ -13,8 +13,9 @@
 # (SCAN_DEL_PAGE_LRU, EAGAIN) with the range unchanged.
 # The isolation's iteration (c8a8f3b4a95a): the test build that sets the
 # cursor back to the page it has just isolated (selftest=xas_set_index)
-# meets that page again, locked by itself, and refuses every range with two
-# present pages (SCAN_PAGE_LOCK, EAGAIN), full or partial.
+# meets that page again, locked by itself, and refuses every range with a
+# present page before its last index (full, partial, and single: page 0):
+# SCAN_PAGE_LOCK for each range, EAGAIN, and no page-filled veto.
 set -eu
 # shellcheck source=tests/lib.sh
 . /opt/cg/tests/lib.sh
@@ -64,11 +65,11 @@ expect_deltas s guard_committed=0
 cg_unload
 
 cg_load_without xas_set_index
-for fill in full partial; do
+for fill in full partial single; do
 	cg_stats_save s
 	run cg_collapse shmem --ranges 2 --fill "$fill" --expect refused --check-accounting
 	[ "$(kv errno "$OUT")" = EAGAIN ] || fail "$fill: errno $(kv errno "$OUT"), expected EAGAIN"
-	expect_delta_ge s file_page_lock 1
-	expect_deltas s guard_committed=0
+	# MADV_COLLAPSE goes on to the next range after SCAN_PAGE_LOCK
+	expect_deltas s file_page_lock=2 guard_committed=0 guard_veto_page_filled=0
 done
 cg_unload

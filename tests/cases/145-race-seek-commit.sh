@@ -23,14 +23,14 @@ set -eu
 thp_quiet
 cg_load mode=guard
 cg_stats_save s
-run race_seek_commit --overlaps 20
+run race_seek_commit --iterations 2000 --overlaps 20
 overlapped=$(kv overlapped "$OUT")
 assert_ge "$overlapped" 20 "committed collapses the observer ran through"
 expect_delta_ge s guard_committed "$(kv collapsed "$OUT")"
 expect_deltas s guard_veto_uffd_missing=0
 
 cg_set_mode off
-run_status 1 race_seek_commit --overlaps 100
+run_status 1 race_seek_commit --iterations 2000 --overlaps 100
 echo "$OUT" | grep -q "during a collapse" ||
 	fail "stock 6.1 failed race_seek_commit, but not on a lookup during a collapse"
 cg_unload

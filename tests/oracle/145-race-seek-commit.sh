@@ -12,5 +12,5 @@ set -eu
 
 knob_set "$CG_THP/enabled" never
 shmem_thp never
-run race_seek_commit --overlaps 20
+run race_seek_commit --iterations 2000 --overlaps 20
 assert_ge "$(kv overlapped "$OUT")" 20 "committed collapses the observer ran through"

@@ -25,7 +25,9 @@
  *     reads zeros.
  * "overlapped" counts the calls that returned 0 (collapsed) during which the
  * observer completed at least one round; the run ends after --overlaps of
- * them, or after --iterations calls.
+ * them, or after --iterations calls. The range must stay in memory: a page
+ * swapped out is rightly not resident to mincore, so run it without swap
+ * pressure (2 MiB).
  *
  * Output: key=value lines. Exit 0 if everything held, 1 if not, 2 on usage
  * or setup errors.
@@ -61,8 +63,10 @@ struct observer {
 	/* odd while a collapse runs over the fully written range */
 	atomic_ulong seq;
 	atomic_bool stop;
-	/* rounds completed inside one collapse */
+	/* rounds completed inside one collapse, and that collapse's seq */
 	atomic_ulong rounds;
+	atomic_ulong last_round_seq;
+	uint64_t seed;
 	/* first violation (bad is read by the collapsing thread too) */
 	atomic_bool bad;
 	size_t bad_page;
@@ -152,7 +156,7 @@ static void *observe_thread(void *arg)
 {
 	struct observer *ob = arg;
 	unsigned char vec[CG_MAX_RANGE_PAGES];
-	uint64_t rng = (uint64_t)(uintptr_t)arg | 1;
+	uint64_t rng = ob->seed ^ 0x0B5E7ULL;
 
 	while (!atomic_load(&ob->stop)) {
 		struct timespec pause = { 0, (long)(cgu_rand(&rng) % 200000) };
@@ -162,6 +166,8 @@ static void *observe_thread(void *arg)
 
 		if (s & 1) {
 			what = observe_round(ob, &rng, vec, &page);
+			/* the lookups before the re-check (not only on x86) */
+			atomic_thread_fence(memory_order_acquire);
 			if (atomic_load(&ob->seq) == s) {
 				if (what) {
 					ob->bad_page = page;
@@ -170,6 +176,7 @@ static void *observe_thread(void *arg)
 					break;
 				}
 				atomic_fetch_add(&ob->rounds, 1);
+				atomic_store(&ob->last_round_seq, s);
 			}
 		}
 		nanosleep(&pause, NULL);
@@ -225,20 +232,21 @@ int main(int argc, char **argv)
 	cgu_madvise(t.b, t.len, MADV_HUGEPAGE, "MADV_HUGEPAGE");
 	ob.t = &t;
 	ob.hole = hole;
+	ob.seed = o.race.seed;
 	cgu_thread_start(&tid, observe_thread, &ob);
 	cgu_watchdog(600, "the collapse loop");
 	for (i = 0; i < o.race.iterations && overlapped < o.overlaps; i++) {
-		unsigned long before = atomic_load(&ob.rounds);
+		unsigned long seq = atomic_fetch_add(&ob.seq, 1) + 1;
 		int err, ret;
 
-		atomic_fetch_add(&ob.seq, 1);
 		ret = cgu_collapse(t.b, t.len, &err);
 		atomic_fetch_add(&ob.seq, 1);
 		if (atomic_load(&ob.bad))
 			break;
 		if (ret == 0) {
 			collapsed++;
-			if (atomic_load(&ob.rounds) != before)
+			/* a round the observer finished inside this very call */
+			if (atomic_load(&ob.last_round_seq) == seq)
 				overlapped++;
 		} else {
 			failed++;
