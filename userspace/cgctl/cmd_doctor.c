@@ -46,6 +46,16 @@ static void ctl_show_knob(const char *label, const char *file)
 	printf("     %-28s %s\n", label, value);
 }
 
+/* The bracketed choice of a THP knob into @mode, or false. */
+static bool ctl_thp_choice(const char *file, char *mode, size_t len)
+{
+	char path[256], value[256];
+
+	snprintf(path, sizeof(path), CTL_THP_DIR "/%s", file);
+	return !ctl_read_line(path, value, sizeof(value)) &&
+	       ctl_bracketed(value, mode, len);
+}
+
 /*
  * shmem_enabled=advise on 6.1 and 6.2: a shmem mapping's MADV_HUGEPAGE is
  * judged on the VMA's flags from before the call, so it does not by itself
@@ -53,14 +63,34 @@ static void ctl_show_knob(const char *label, const char *file)
  */
 static void ctl_doctor_shmem_advise(void)
 {
-	char value[256], mode[32];
+	char mode[32];
 
-	if (ctl_read_line(CTL_THP_DIR "/shmem_enabled", value, sizeof(value)) ||
-	    !ctl_bracketed(value, mode, sizeof(mode)) || strcmp(mode, "advise"))
+	if (!ctl_thp_choice("shmem_enabled", mode, sizeof(mode)) || strcmp(mode, "advise"))
 		return;
 	printf("     note: with shmem_enabled=advise, MADV_HUGEPAGE alone may not bring khugepaged\n"
 	       "     to a memfd or shared anonymous mapping on 6.1 (2cf1338454a8 is not in 6.1.y);\n"
 	       "     MADV_COLLAPSE still collapses it (docs/upstream.md)\n");
+}
+
+/*
+ * enabled=never with shmem THP on: 6.1 runs the khugepaged thread only for
+ * the anonymous setting (start_stop_khugepaged() tests
+ * hugepage_flags_enabled()), so no shmem is collapsed but by MADV_COLLAPSE.
+ * Upstream starts it for shmem alone with 00f58104202c (6.11) and Baolin
+ * Wang's "mm: shmem: fix khugepaged activation policy for shmem"; neither
+ * is in 6.1.y.
+ */
+static void ctl_doctor_khugepaged_off(void)
+{
+	char anon[32], shmem[32];
+
+	if (!ctl_thp_choice("enabled", anon, sizeof(anon)) ||
+	    !ctl_thp_choice("shmem_enabled", shmem, sizeof(shmem)) ||
+	    strcmp(anon, "never") || !strcmp(shmem, "never") ||
+	    !strcmp(shmem, "deny"))
+		return;
+	printf("     note: with enabled=never, 6.1 does not run khugepaged, whatever shmem_enabled\n"
+	       "     says: shmem is collapsed only by MADV_COLLAPSE (00f58104202c is not in 6.1.y)\n");
 }
 
 static void ctl_doctor_kernel(const struct ctl_kernel *k, struct ctl_findings *f)
@@ -83,6 +113,8 @@ static void ctl_doctor_kernel(const struct ctl_kernel *k, struct ctl_findings *f
 	ctl_show_knob("shmem_enabled", "shmem_enabled");
 	if (f->needs_guard && k->minor < 3)
 		ctl_doctor_shmem_advise();
+	if (f->needs_guard)
+		ctl_doctor_khugepaged_off();
 	ctl_show_knob("khugepaged pages_to_scan", "khugepaged/pages_to_scan");
 	ctl_show_knob("khugepaged scan_sleep_ms", "khugepaged/scan_sleep_millisecs");
 	ctl_show_knob("khugepaged max_ptes_none", "khugepaged/max_ptes_none");
