@@ -10,7 +10,7 @@
 # shot and counts its reason; the delay point stretches the window between
 # scan and seal (the guard_collapse event lasts at least the delay). The
 # reservation of the range's xarray nodes, made to run out of memory under
-# the lock (reserve_nomem, at least 500 times), retries with a node
+# the lock (reserve_nomem, at least 200 times), retries with a node
 # allocated outside it; the collapses stay correct, and the spare nodes the
 # retries did not need are freed: the radix_tree_node slab comes back to
 # within a quarter of the retries of where it was (6.1's loop leaks one
@@ -109,13 +109,13 @@ nodes_back() {
 }
 nodes0=$(radix_nodes)
 f=$(inject_fired reserve_nomem)
-echo "reserve_nomem 1000" >"$INJ"
+echo "reserve_nomem 400" >"$INJ"
 # a call that gives up before the reservation (a page reference held by
 # the observer) uses no shot
-run race_seek_commit --iterations 1000 --overlaps 1000
+run race_seek_commit --iterations 400 --overlaps 400
 echo off >"$INJ"
 retries=$(($(inject_fired reserve_nomem) - f))
-assert_ge "$retries" 500 "reservations retried"
+assert_ge "$retries" 200 "reservations retried"
 assert_gt "$(kv collapsed "$OUT")" 0 "collapses after a retried reservation"
 wait_until 20 nodes_back "$nodes0" "$retries" ||
 	fail "radix_tree_node objects: $nodes0 before $retries retried reservations, $(radix_nodes) after (spare nodes leaked)"
