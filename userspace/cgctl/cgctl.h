@@ -113,6 +113,8 @@ void ctl_kernel_read(struct ctl_kernel *k);
 bool ctl_kernel_needs_guard(const struct ctl_kernel *k);
 /* The bracketed word of "off [observe] guard" into @out, or false. */
 bool ctl_bracketed(const char *line, char *out, size_t len);
+/* The bracketed word of the first line of file @path (a mode, a THP knob). */
+bool ctl_read_bracketed(const char *path, char *out, size_t len);
 /* The module's active mode ("off", "observe", "guard"), or false. */
 bool ctl_active_mode(char *out, size_t len);
 

@@ -49,11 +49,10 @@ static void ctl_show_knob(const char *label, const char *file)
 /* The bracketed choice of a THP knob into @mode, or false. */
 static bool ctl_thp_choice(const char *file, char *mode, size_t len)
 {
-	char path[256], value[256];
+	char path[256];
 
 	snprintf(path, sizeof(path), CTL_THP_DIR "/%s", file);
-	return !ctl_read_line(path, value, sizeof(value)) &&
-	       ctl_bracketed(value, mode, len);
+	return ctl_read_bracketed(path, mode, len);
 }
 
 /*

@@ -46,11 +46,18 @@ bool ctl_bracketed(const char *line, char *out, size_t len)
 	return true;
 }
 
-bool ctl_active_mode(char *out, size_t len)
+bool ctl_read_bracketed(const char *path, char *out, size_t len)
 {
-	char path[PATH_MAX], line[256];
+	char line[256];
 
-	ctl_mode_path(path, sizeof(path));
 	return !ctl_read_line(path, line, sizeof(line)) &&
 	       ctl_bracketed(line, out, len);
+}
+
+bool ctl_active_mode(char *out, size_t len)
+{
+	char path[PATH_MAX];
+
+	ctl_mode_path(path, sizeof(path));
+	return ctl_read_bracketed(path, out, len);
 }
