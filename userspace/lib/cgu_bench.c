@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
-/* cgu_bench.c - percentiles, outliers and bootstrap intervals. */
+/*
+ * cgu_bench.c - percentiles, outliers, bootstrap intervals and the
+ * Hodges-Lehmann estimate of paired ratios.
+ */
 #include "cgu.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -124,20 +128,28 @@ void cgu_ratio_ci(const struct cgu_sample *a, const struct cgu_sample *b,
 	free(tb);
 }
 
+/* The per-pair ratios b->v[i] / a->v[i] into @pairs (both positive). */
+static void cgu_pair_ratios(const struct cgu_sample *a,
+			    const struct cgu_sample *b, struct cgu_sample *pairs)
+{
+	size_t i, n = a->n < b->n ? a->n : b->n;
+
+	for (i = 0; i < n; i++)
+		if (a->v[i] > 0 && b->v[i] > 0)
+			cgu_sample_add(pairs, b->v[i] / a->v[i]);
+}
+
 bool cgu_paired_ratio_ci(const struct cgu_sample *a, const struct cgu_sample *b,
 			 unsigned int resamples, double *ratio, double *lo,
 			 double *hi, double *spread, size_t *n_pairs)
 {
 	struct cgu_sample pairs = { 0 }, medians = { 0 };
 	struct cgu_summary sum;
-	size_t i, n = a->n < b->n ? a->n : b->n;
 	uint64_t rng = CGU_BOOT_SEED;
 	unsigned int r;
 	double *t;
 
-	for (i = 0; i < n; i++)
-		if (a->v[i] > 0 && b->v[i] > 0)
-			cgu_sample_add(&pairs, b->v[i] / a->v[i]);
+	cgu_pair_ratios(a, b, &pairs);
 	*n_pairs = pairs.n;
 	if (!pairs.n)
 		return false;
@@ -153,6 +165,64 @@ bool cgu_paired_ratio_ci(const struct cgu_sample *a, const struct cgu_sample *b,
 	*spread = sum.spread;
 	free(t);
 	cgu_sample_free(&medians);
+	cgu_sample_free(&pairs);
+	return true;
+}
+
+/* The n (n + 1) / 2 Walsh averages of the logs of @pairs, sorted. */
+static double *cgu_walsh_averages(const struct cgu_sample *pairs, size_t *m)
+{
+	size_t i, j, k = 0, n = pairs->n;
+	double *d, *w;
+
+	*m = n * (n + 1) / 2;
+	d = malloc(n * sizeof(*d));
+	w = malloc(*m * sizeof(*w));
+	if (!d || !w)
+		cgu_setup_fail("out of memory for %zu Walsh averages", *m);
+	for (i = 0; i < n; i++)
+		d[i] = log(pairs->v[i]);
+	for (i = 0; i < n; i++)
+		for (j = i; j < n; j++)
+			w[k++] = (d[i] + d[j]) / 2;
+	free(d);
+	qsort(w, *m, sizeof(*w), cgu_cmp_double);
+	return w;
+}
+
+bool cgu_paired_hl_ci(const struct cgu_sample *a, const struct cgu_sample *b,
+		      double *ratio, double *lo, double *hi, double *spread,
+		      size_t *n_pairs)
+{
+	struct cgu_sample pairs = { 0 };
+	struct cgu_summary sum;
+	double n, sd, *w;
+	size_t m, c;
+
+	cgu_pair_ratios(a, b, &pairs);
+	*n_pairs = pairs.n;
+	if (pairs.n < 6) {	/* the signed-rank test's 95% needs 6 */
+		cgu_sample_free(&pairs);
+		return false;
+	}
+	w = cgu_walsh_averages(&pairs, &m);
+	/*
+	 * The interval's ends are the c-th smallest and the c-th largest
+	 * Walsh averages, c the signed-rank statistic's 2.5% critical value:
+	 * m / 2 - 1.96 sd, sd^2 = n (n + 1) (2n + 1) / 24 (Hollander and
+	 * Wolfe, Nonparametric Statistical Methods, 3.2).
+	 */
+	n = (double)pairs.n;
+	sd = sqrt(n * (n + 1) * (2 * n + 1) / 24);
+	c = (size_t)floor((double)m / 2 - 1.959964 * sd);
+	if (c < 1)
+		c = 1;
+	*ratio = exp(cgu_sorted_percentile(w, m, 50));
+	*lo = exp(w[c - 1]);
+	*hi = exp(w[m - c]);
+	cgu_summarize(&pairs, &sum);
+	*spread = sum.spread;
+	free(w);
 	cgu_sample_free(&pairs);
 	return true;
 }

@@ -56,8 +56,11 @@
  *       outliers; --paired: the i-th A and the i-th B were measured side by
  *       side (blocks, rounds), the ratio is the median of the per-pair
  *       ratios (its interval from resampled pairs), and the last column
- *       gives the pairs and their ratios' spread
+ *       gives the pairs and their ratios' spread; --estimator hl (with
+ *       --paired): the Hodges-Lehmann estimate of the per-pair ratio and
+ *       its signed-rank interval instead (cgu_bench.h)
  *   collapse_bench resolved FILE A B --within PCT [--stat ..] [--paired]
+ *       [--estimator median|hl]
  *       exit 0 when the 95% interval of B/A (as compare computes it) lies
  *       within PCT percent of the ratio, 1 when not yet (the benchmark
  *       measures on until it does or reaches its cap)
@@ -93,8 +96,10 @@ static const char usage[] =
 	"                              --out FILE\n"
 	"       collapse_bench khugepaged --ranges K --rounds R [--trace DIR] --out FILE\n"
 	"       collapse_bench memcpy --samples N --out FILE\n"
-	"       collapse_bench compare FILE A B [--stat median|p99] [--paired] [--title T]\n"
-	"       collapse_bench resolved FILE A B --within PCT [--stat median|p99] [--paired]\n"
+	"       collapse_bench compare FILE A B [--stat median|p99] [--paired [--estimator median|hl]]\n"
+	"                              [--title T]\n"
+	"       collapse_bench resolved FILE A B --within PCT [--stat median|p99]\n"
+	"                              [--paired [--estimator median|hl]]\n"
 	"       collapse_bench summary FILE LABEL [--title T]\n";
 
 #define MODE_PARAM	"/sys/module/collapse_guard/parameters/mode"
@@ -113,7 +118,7 @@ static const char *const modes[2] = { "off", "guard" };
 struct opts {
 	enum fill fill;
 	unsigned long samples, blocks, block_ms, ranges, rounds, min_collapses;
-	const char *out, *label, *stat, *title, *trace;
+	const char *out, *label, *stat, *title, *trace, *estimator;
 	bool paired, fill_set, memcpy;
 	unsigned long within;
 };
@@ -765,9 +770,14 @@ static void bench_ratio_load(struct bench_ratio *r, const char *path,
 	load_label(path, lb, &r->b);
 	if (!o->paired)
 		cgu_ratio_ci(&r->a, &r->b, r->p, BOOT_RESAMPLES, &r->ratio, &r->lo, &r->hi);
-	else if (!cgu_paired_ratio_ci(&r->a, &r->b, BOOT_RESAMPLES, &r->ratio, &r->lo,
-				      &r->hi, &r->pair_spread, &r->pairs))
+	else if (o->estimator && !strcmp(o->estimator, "hl")) {
+		if (!cgu_paired_hl_ci(&r->a, &r->b, &r->ratio, &r->lo, &r->hi,
+				      &r->pair_spread, &r->pairs))
+			cgu_setup_fail("fewer than 6 pairs of %s and %s in %s", la, lb, path);
+	} else if (!cgu_paired_ratio_ci(&r->a, &r->b, BOOT_RESAMPLES, &r->ratio, &r->lo,
+				      &r->hi, &r->pair_spread, &r->pairs)) {
 		cgu_setup_fail("no pair of %s and %s in %s", la, lb, path);
+	}
 }
 
 static void bench_ratio_free(struct bench_ratio *r)
@@ -846,6 +856,7 @@ static void parse(int argc, char **argv, struct opts *o)
 		{ "stat", required_argument, NULL, 's' },
 		{ "title", required_argument, NULL, 't' },
 		{ "paired", no_argument, NULL, 'p' },
+		{ "estimator", required_argument, NULL, 'e' },
 		{ "within", required_argument, NULL, 'w' },
 		{ "trace", required_argument, NULL, 'T' },
 		{ "memcpy", no_argument, NULL, 'M' },
@@ -854,6 +865,7 @@ static void parse(int argc, char **argv, struct opts *o)
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *const stats[] = { "median", "p99", NULL };
+	static const char *const estimators[] = { "median", "hl", NULL };
 	int c;
 
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -872,6 +884,10 @@ static void parse(int argc, char **argv, struct opts *o)
 		case 's': o->stat = stats[cgu_parse_word(optarg, "--stat", stats)]; break;
 		case 't': o->title = optarg; break;
 		case 'p': o->paired = true; break;
+		case 'e':
+			o->estimator = estimators[cgu_parse_word(optarg, "--estimator",
+								 estimators)];
+			break;
 		case 'T': o->trace = optarg; break;
 		case 'M': o->memcpy = true; break;
 		case 'C': o->min_collapses = cgu_parse_ulong(optarg, "--min-collapses", 0, 100000); break;
