@@ -19,7 +19,8 @@
  *   qemu_postcopy --qemu BIN --bios vmbios.bin --workdir DIR \
  *       --source-file /tmpfs/src [--dst-file /tmpfs/dst] [--running] \
  *       [--collapse idle|madvise|khugepaged|touch|precopy] [--ram MIB] \
- *       [--bandwidth MIB_PER_S] [--timeout S] [--seed N]
+ *       [--bandwidth MIB_PER_S] [--switch active|now] [--timeout S] \
+ *       [--seed N]
  *
  * Output: key=value lines: status (the source's final migration status),
  * time_ms, downtime_ms, dst_pid (the destination QEMU's pid), pages,
@@ -67,12 +68,16 @@ static const char usage[] =
 	"                    (default: once the destination has registered it)\n"
 	"  --ram MIB         the VM's RAM (default 32)\n"
 	"  --bandwidth MIB   postcopy and precopy bandwidth, MiB/s (default 4)\n"
+	"  --switch WHEN     ask for postcopy once the source reports the\n"
+	"                    migration active (default), or now: with the\n"
+	"                    migrate command, so that it switches at its first\n"
+	"                    iteration, however fast this program polls\n"
 	"  --timeout S       the migration's deadline (default 300)\n"
 	"  --seed N          the pattern's seed (default 1)\n";
 
 struct options {
 	const char *qemu, *bios, *workdir, *src_file, *dst_file, *during;
-	bool running, map_early;
+	bool running, map_early, switch_now;
 	enum backend_action action;
 	size_t ram;
 	unsigned long bandwidth, timeout_s;
@@ -112,6 +117,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "collapse", required_argument, NULL, 'c' },
 		{ "ram", required_argument, NULL, 'm' },
 		{ "bandwidth", required_argument, NULL, 'B' },
+		{ "switch", required_argument, NULL, 'W' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "seed", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
@@ -138,6 +144,12 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case 'B':
 			o->bandwidth = cgu_parse_ulong(optarg, "--bandwidth", 1, 10000);
 			break;
+		case 'W':
+			if (!strcmp(optarg, "now"))
+				o->switch_now = true;
+			else if (strcmp(optarg, "active"))
+				cgu_usage_fail(usage, "--switch is active or now");
+			break;
 		case 't':
 			o->timeout_s = cgu_parse_ulong(optarg, "--timeout", 1, 86400);
 			break;
@@ -155,6 +167,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 		cgu_usage_fail(usage, "--qemu, --bios, --workdir and --source-file are needed");
 	if (o->ram % cgu_pmd_size())
 		cgu_usage_fail(usage, "--ram must be a multiple of 2");
+	if (o->switch_now && o->action == BACKEND_PRECOPY)
+		cgu_usage_fail(usage, "--switch now leaves no precopy phase to collapse in");
 }
 
 /* The source's RAM file: created, sized and, for a paused VM, filled. */
@@ -346,7 +360,11 @@ static bool migration_status(struct vm *src, char *buf, size_t len)
 /*
  * Start the migration and switch to postcopy as soon as it is active; with
  * --collapse precopy, after one MADV_COLLAPSE round over the destination's
- * RAM, which nothing has registered with userfaultfd yet.
+ * RAM, which nothing has registered with userfaultfd yet. With --switch
+ * now, ask for postcopy at once: QEMU accepts migrate-start-postcopy from
+ * the setup state and its migration thread switches at the first
+ * iteration, so that how much RAM goes over as precopy does not depend on
+ * this program's polling (the bench's migration times).
  */
 static void migration_start(struct vm *src, struct backend *b,
 			    const struct options *o, uint64_t deadline)
@@ -356,6 +374,10 @@ static void migration_start(struct vm *src, struct backend *b,
 	qmp_run(&src->qmp,
 		"{\"execute\": \"migrate\", \"arguments\": {\"uri\": \"unix:%s/migrate.sock\"}}",
 		o->workdir);
+	if (o->switch_now) {
+		qmp_run(&src->qmp, "{\"execute\": \"migrate-start-postcopy\"}");
+		return;
+	}
 	while (migration_status(src, status, sizeof(status)) &&
 	       strcmp(status, "active")) {
 		if (cgu_deadline_passed(deadline))
