@@ -404,6 +404,14 @@ bench_resolved() {
 	fail "collapse_bench resolved $2 $3 failed (exit $_rc)"
 }
 
+# bench_print_samples SAMPLES: the raw samples between BENCH SAMPLES
+# markers (bench-table.sh saves them beside the table).
+bench_print_samples() {
+	echo "BENCH SAMPLES BEGIN"
+	cat "$1"
+	echo "BENCH SAMPLES END"
+}
+
 # ---- swap on zram --------------------------------------------------------
 
 # swap_on_zram SIZE_MB: /dev/zram0 as swap; fails the test if impossible

@@ -295,3 +295,4 @@ cat summary.rows
 echo
 echo "seal_irqsoff_ns histogram maximum: $seal_max ns"
 echo "BENCH TABLE END"
+bench_print_samples "$S"

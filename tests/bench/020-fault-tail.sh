@@ -102,3 +102,4 @@ echo "| distribution | median | p10 | p90 | p99 | max | samples | spread | outli
 echo "|---|---|---|---|---|---|---|---|---|"
 cat summary.rows
 echo "BENCH TABLE END"
+bench_print_samples "$S"

@@ -4,7 +4,8 @@
 # After "make bench": the tables the guest printed between the BENCH TABLE
 # markers (tests/bench/*.sh, one per test), with the date, the kernel, the
 # host's CPU and the accelerator, saved as build/bench/bench-<date>.md and
-# printed.
+# printed; and the samples each test printed between BENCH SAMPLES markers,
+# as build/bench/samples-<date>-<test>.txt.
 #   tests/harness/bench-table.sh [LOG...]   (default build/guest/bench/NNN-*.log)
 set -euo pipefail
 
@@ -15,11 +16,13 @@ LOGS=("$@")
 [ ${#LOGS[@]} -gt 0 ] || LOGS=("$BUILD"/guest/bench/[0-9][0-9][0-9]-*.log)
 
 tables=""
+samples=()
 for LOG in "${LOGS[@]}"; do
 	[ -f "$LOG" ] || { echo "bench-table: no $LOG (run make bench)" >&2; exit 2; }
 	table=$(sed -n '/^BENCH TABLE BEGIN$/,/^BENCH TABLE END$/p' "$LOG" | sed '1d;$d')
 	[ -n "$table" ] || { echo "bench-table: no table in $LOG" >&2; exit 1; }
 	tables+="## $(basename "$LOG" .log)"$'\n\n'"$table"$'\n\n'
+	samples+=("$LOG")
 done
 
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
@@ -36,3 +39,12 @@ out=$BUILD/bench/bench-$stamp.md
 } >"$out"
 cat "$out"
 echo "bench-table: saved $out"
+# the raw samples each test printed between BENCH SAMPLES markers (label
+# value lines, the i-th of two labels paired): every row can be recomputed
+# (collapse_bench compare FILE A B --paired [--estimator median|hl])
+for LOG in "${samples[@]}"; do
+	grep -q '^BENCH SAMPLES BEGIN$' "$LOG" || continue
+	raw=$BUILD/bench/samples-$stamp-$(basename "$LOG" .log).txt
+	sed -n '/^BENCH SAMPLES BEGIN$/,/^BENCH SAMPLES END$/p' "$LOG" | sed '1d;$d' | tr -d '\r' >"$raw"
+	echo "bench-table: saved $raw"
+done
