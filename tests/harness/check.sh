@@ -27,6 +27,7 @@ SUITES=(
 	"build-refusals:$HARNESS/build-refusals.sh"
 	"metrics:$HARNESS/metrics-check.sh"
 	"names:$HARNESS/names-check.sh"
+	"stats:$HARNESS/stats-check.sh"
 	"abi-list:$HARNESS/abi-list-check.sh"
 	"cases:$HARNESS/run-check.sh"
 	"oneway:$HARNESS/run-oneway.sh"

@@ -76,3 +76,11 @@ not_ok() {
 indent() {
 	sed 's/^/#   /'
 }
+
+# ok_if DESCRIPTION COMMAND...: ok when the command succeeds, not ok when
+# it fails.
+ok_if() {
+	_what=$1
+	shift
+	if "$@"; then ok "$_what"; else not_ok "$_what"; fi
+}

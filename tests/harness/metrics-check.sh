@@ -27,13 +27,6 @@ CG_PROG=metrics-check
 # shellcheck source=tests/harness/host.sh
 . "$HARNESS/host.sh"
 
-# check DESCRIPTION COMMAND...: ok when the command succeeds.
-check() {
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else not_ok "$what"; fi
-}
-
 # promtool_ok FILE: promtool accepts it, lint included (its output shown).
 promtool_ok() {
 	local out
@@ -199,51 +192,51 @@ main() {
 	CG_DEBUGFS=$FIX CG_MODE_FILE=$FIX/mode "$CGCTL" stats --prometheus >"$live"
 	"$CGCTL" stats --prometheus --file "$FIX/stats" --hist-file "$FIX/hist" >"$saved"
 
-	check "promtool accepts the live output ($(samples "$live" | wc -l) samples)" \
+	ok_if "promtool accepts the live output ($(samples "$live" | wc -l) samples)" \
 		promtool_ok "$live"
-	check "promtool accepts the output of a saved copy (--file --hist-file)" \
+	ok_if "promtool accepts the output of a saved copy (--file --hist-file)" \
 		promtool_ok "$saved"
 	printf 'collapse_guard_up{ 1\n' >"$WORK/broken.prom"
-	check "promtool rejects a broken exposition (the check is real)" \
+	ok_if "promtool rejects a broken exposition (the check is real)" \
 		promtool_rejects "$WORK/broken.prom"
-	check "mode gauges: guard 1, off and observe 0" mode_gauges "$live"
-	check "no mode from a saved copy (the stats file has none)" no_mode "$saved"
-	check "redirect_live and *_available are gauges; counters end in _total; HELP per TYPE" \
+	ok_if "mode gauges: guard 1, off and observe 0" mode_gauges "$live"
+	ok_if "no mode from a saved copy (the stats file has none)" no_mode "$saved"
+	ok_if "redirect_live and *_available are gauges; counters end in _total; HELP per TYPE" \
 		types "$live"
-	check "every statistic once, with its value" every_stat_once "$live"
-	check "histograms: cumulative le buckets in seconds, +Inf = _count, _sum from debugfs" \
+	ok_if "every statistic once, with its value" every_stat_once "$live"
+	ok_if "histograms: cumulative le buckets in seconds, +Inf = _count, _sum from debugfs" \
 		buckets_sane "$live"
-	check "the saved copy gives the live samples but the mode" \
+	ok_if "the saved copy gives the live samples but the mode" \
 		same_but_mode "$live" "$saved"
-	check "collapse_guard_up 1 while readable" has "$live" 'collapse_guard_up 1'
+	ok_if "collapse_guard_up 1 while readable" has "$live" 'collapse_guard_up 1'
 	standins
 	prom_from "$WORK/old" "$WORK/old.prom"
-	check "a module of 0.3.0 (no debugfs state): its states read from stats, the same samples" \
+	ok_if "a module of 0.3.0 (no debugfs state): its states read from stats, the same samples" \
 		cmp -s "$live" "$WORK/old.prom"
 	prom_from "$WORK/next" "$WORK/next.prom"
-	check "no states in stats (the next release): the same samples" \
+	ok_if "no states in stats (the next release): the same samples" \
 		cmp -s "$live" "$WORK/next.prom"
 	prom_from "$WORK/anon0" "$WORK/anon0.prom"
-	check "the states come from debugfs state, not from stats" \
+	ok_if "the states come from debugfs state, not from stats" \
 		has "$WORK/anon0.prom" 'collapse_guard_path_available{path="anon"} 0'
 
 	CG_DEBUGFS=$WORK/no-such-dir "$CGCTL" stats --prometheus --output "$out/cg.prom"
-	check "module not loaded: exit 0, only collapse_guard_up 0" only_up0 "$out/cg.prom"
+	ok_if "module not loaded: exit 0, only collapse_guard_up 0" only_up0 "$out/cg.prom"
 	CG_DEBUGFS=$FIX CG_MODE_FILE=$FIX/mode "$CGCTL" stats --prometheus --output "$out/cg.prom"
-	check "--output: the file replaced whole, mode 0644, no temporary file left" \
+	ok_if "--output: the file replaced whole, mode 0644, no temporary file left" \
 		replaced_whole "$out" cg.prom "$live"
 
-	check "usage error: --prometheus --json" usage_error stats --prometheus --json
-	check "usage error: --prometheus --diff" usage_error stats --prometheus --diff "$FIX/stats"
-	check "usage error: --output without --prometheus" usage_error stats --output "$out/x"
-	check "usage error: --hist-file without --file" \
+	ok_if "usage error: --prometheus --json" usage_error stats --prometheus --json
+	ok_if "usage error: --prometheus --diff" usage_error stats --prometheus --diff "$FIX/stats"
+	ok_if "usage error: --output without --prometheus" usage_error stats --output "$out/x"
+	ok_if "usage error: --hist-file without --file" \
 		usage_error stats --prometheus --hist-file "$FIX/hist"
-	check "a hist file given as stats: a clear error" \
+	ok_if "a hist file given as stats: a clear error" \
 		fails_clearly "is not a collapse_guard stats file" \
 		stats --prometheus --file "$FIX/hist"
-	check "a missing saved copy: a clear error" \
+	ok_if "a missing saved copy: a clear error" \
 		fails_clearly "cannot read $WORK/none" stats --prometheus --file "$WORK/none"
-	check "--output into a missing directory: a clear error, nothing written" \
+	ok_if "--output into a missing directory: a clear error, nothing written" \
 		fails_clearly "cannot create a temporary file" \
 		stats --prometheus --file "$FIX/stats" --output "$WORK/none/cg.prom"
 
