@@ -92,7 +92,7 @@ for h in 0 256; do
 done
 
 echo "BENCH TABLE BEGIN"
-echo "Kernel $(uname -r); fault latency in ns, each one-second block's percentile; paired rows: B/A is the Hodges-Lehmann estimate of the per-pair ratios (95% signed-rank interval), measured until the p99 ratio is within ±$WITHIN% or $CAP pairs."
+echo "Kernel $(uname -r); fault latency in ns, each one-second block's percentile; paired rows: B/A is exp() of the 20% trimmed mean of the per-pair log-ratios (95% bootstrap interval), measured until the p99 ratio is within ±$WITHIN% or $CAP pairs."
 echo
 echo "| figure | A | B | B/A | 95% CI | ± | p10-p90 A / B | samples A+B | spread A / B | outliers A / B | pairs, their spread |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|"

@@ -16,13 +16,11 @@ LOGS=("$@")
 [ ${#LOGS[@]} -gt 0 ] || LOGS=("$BUILD"/guest/bench/[0-9][0-9][0-9]-*.log)
 
 tables=""
-samples=()
 for LOG in "${LOGS[@]}"; do
 	[ -f "$LOG" ] || { echo "bench-table: no $LOG (run make bench)" >&2; exit 2; }
 	table=$(sed -n '/^BENCH TABLE BEGIN$/,/^BENCH TABLE END$/p' "$LOG" | sed '1d;$d')
 	[ -n "$table" ] || { echo "bench-table: no table in $LOG" >&2; exit 1; }
 	tables+="## $(basename "$LOG" .log)"$'\n\n'"$table"$'\n\n'
-	samples+=("$LOG")
 done
 
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
@@ -41,10 +39,14 @@ cat "$out"
 echo "bench-table: saved $out"
 # the raw samples each test printed between BENCH SAMPLES markers (label
 # value lines, the i-th of two labels paired): every row can be recomputed
-# (collapse_bench compare FILE A B --paired [--estimator median|hl])
-for LOG in "${samples[@]}"; do
-	grep -q '^BENCH SAMPLES BEGIN$' "$LOG" || continue
+# (collapse_bench compare FILE A B --paired [--estimator trimmed|median])
+for LOG in "${LOGS[@]}"; do
+	tr -d '\r' <"$LOG" | grep -q '^BENCH SAMPLES END$' || {
+		echo "bench-table: no complete samples in $LOG" >&2
+		continue
+	}
 	raw=$BUILD/bench/samples-$stamp-$(basename "$LOG" .log).txt
-	sed -n '/^BENCH SAMPLES BEGIN$/,/^BENCH SAMPLES END$/p' "$LOG" | sed '1d;$d' | tr -d '\r' >"$raw"
+	tr -d '\r' <"$LOG" | sed -n '/^BENCH SAMPLES BEGIN$/,/^BENCH SAMPLES END$/p' |
+		sed '1d;$d' >"$raw"
 	echo "bench-table: saved $raw"
 done

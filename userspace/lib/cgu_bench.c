@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * cgu_bench.c - percentiles, outliers, bootstrap intervals and the
- * Hodges-Lehmann estimate of paired ratios.
+ * cgu_bench.c - percentiles, outliers, and bootstrap intervals of ratios
+ * (paired: of a centre of the log-ratios).
  */
 #include "cgu.h"
 
@@ -128,101 +128,82 @@ void cgu_ratio_ci(const struct cgu_sample *a, const struct cgu_sample *b,
 	free(tb);
 }
 
-/* The per-pair ratios b->v[i] / a->v[i] into @pairs (both positive). */
-static void cgu_pair_ratios(const struct cgu_sample *a,
-			    const struct cgu_sample *b, struct cgu_sample *pairs)
+/* The per-pair log-ratios ln(b->v[i] / a->v[i]) into @d (both positive). */
+static void cgu_log_ratios(const struct cgu_sample *a,
+			   const struct cgu_sample *b, struct cgu_sample *d)
 {
 	size_t i, n = a->n < b->n ? a->n : b->n;
 
 	for (i = 0; i < n; i++)
 		if (a->v[i] > 0 && b->v[i] > 0)
-			cgu_sample_add(pairs, b->v[i] / a->v[i]);
+			cgu_sample_add(d, log(b->v[i] / a->v[i]));
+}
+
+/* The centre of n sorted values: their median or 20% trimmed mean. */
+static double cgu_sorted_centre(const double *v, size_t n, enum cgu_centre c)
+{
+	size_t i, k = n / 5;	/* a fifth off each end */
+	double sum = 0;
+
+	if (c == CGU_CENTRE_MEDIAN)
+		return cgu_sorted_percentile(v, n, 50);
+	for (i = k; i < n - k; i++)
+		sum += v[i];
+	return sum / (double)(n - 2 * k);
+}
+
+/* One bootstrap resample of @s into @out (n values), its centre. */
+static double cgu_resample_centre(const struct cgu_sample *s, double *out,
+				  enum cgu_centre c, uint64_t *rng)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		out[i] = s->v[cgu_rand(rng) % s->n];
+	qsort(out, s->n, sizeof(*out), cgu_cmp_double);
+	return cgu_sorted_centre(out, s->n, c);
+}
+
+/* (p90 - p10) / median of the per-pair ratios, exp() of the sorted @d. */
+static double cgu_ratio_spread(const struct cgu_sample *d)
+{
+	struct cgu_sample ratios = { 0 };
+	struct cgu_summary sum;
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		cgu_sample_add(&ratios, exp(d->v[i]));
+	cgu_summarize(&ratios, &sum);
+	cgu_sample_free(&ratios);
+	return sum.spread;
 }
 
 bool cgu_paired_ratio_ci(const struct cgu_sample *a, const struct cgu_sample *b,
-			 unsigned int resamples, double *ratio, double *lo,
-			 double *hi, double *spread, size_t *n_pairs)
+			 enum cgu_centre centre, unsigned int resamples,
+			 double *ratio, double *lo, double *hi, double *spread,
+			 size_t *n_pairs)
 {
-	struct cgu_sample pairs = { 0 }, medians = { 0 };
-	struct cgu_summary sum;
+	struct cgu_sample d = { 0 }, centres = { 0 };
 	uint64_t rng = CGU_BOOT_SEED;
 	unsigned int r;
 	double *t;
 
-	cgu_pair_ratios(a, b, &pairs);
-	*n_pairs = pairs.n;
-	if (!pairs.n)
+	cgu_log_ratios(a, b, &d);
+	*n_pairs = d.n;
+	if (!d.n)
 		return false;
-	t = malloc(pairs.n * sizeof(*t));
+	t = malloc(d.n * sizeof(*t));
 	if (!t)
 		cgu_setup_fail("out of memory for the bootstrap");
 	for (r = 0; r < resamples; r++)
-		cgu_sample_add(&medians, cgu_resample_percentile(&pairs, t, 50, &rng));
-	*lo = cgu_percentile(&medians, 2.5);
-	*hi = cgu_percentile(&medians, 97.5);
-	cgu_summarize(&pairs, &sum);
-	*ratio = sum.median;
-	*spread = sum.spread;
+		cgu_sample_add(&centres, cgu_resample_centre(&d, t, centre, &rng));
+	*lo = exp(cgu_percentile(&centres, 2.5));
+	*hi = exp(cgu_percentile(&centres, 97.5));
+	qsort(d.v, d.n, sizeof(*d.v), cgu_cmp_double);
+	*ratio = exp(cgu_sorted_centre(d.v, d.n, centre));
+	*spread = cgu_ratio_spread(&d);
 	free(t);
-	cgu_sample_free(&medians);
-	cgu_sample_free(&pairs);
-	return true;
-}
-
-/* The n (n + 1) / 2 Walsh averages of the logs of @pairs, sorted. */
-static double *cgu_walsh_averages(const struct cgu_sample *pairs, size_t *m)
-{
-	size_t i, j, k = 0, n = pairs->n;
-	double *d, *w;
-
-	*m = n * (n + 1) / 2;
-	d = malloc(n * sizeof(*d));
-	w = malloc(*m * sizeof(*w));
-	if (!d || !w)
-		cgu_setup_fail("out of memory for %zu Walsh averages", *m);
-	for (i = 0; i < n; i++)
-		d[i] = log(pairs->v[i]);
-	for (i = 0; i < n; i++)
-		for (j = i; j < n; j++)
-			w[k++] = (d[i] + d[j]) / 2;
-	free(d);
-	qsort(w, *m, sizeof(*w), cgu_cmp_double);
-	return w;
-}
-
-bool cgu_paired_hl_ci(const struct cgu_sample *a, const struct cgu_sample *b,
-		      double *ratio, double *lo, double *hi, double *spread,
-		      size_t *n_pairs)
-{
-	struct cgu_sample pairs = { 0 };
-	struct cgu_summary sum;
-	double n, sd, *w;
-	size_t m, c;
-
-	cgu_pair_ratios(a, b, &pairs);
-	*n_pairs = pairs.n;
-	if (pairs.n < 6) {	/* the signed-rank test's 95% needs 6 */
-		cgu_sample_free(&pairs);
-		return false;
-	}
-	w = cgu_walsh_averages(&pairs, &m);
-	/*
-	 * The interval's ends are the c-th smallest and the c-th largest
-	 * Walsh averages, c the signed-rank statistic's 2.5% critical value:
-	 * m / 2 - 1.96 sd, sd^2 = n (n + 1) (2n + 1) / 24 (Hollander and
-	 * Wolfe, Nonparametric Statistical Methods, 3.2).
-	 */
-	n = (double)pairs.n;
-	sd = sqrt(n * (n + 1) * (2 * n + 1) / 24);
-	c = (size_t)floor((double)m / 2 - 1.959964 * sd);
-	if (c < 1)
-		c = 1;
-	*ratio = exp(cgu_sorted_percentile(w, m, 50));
-	*lo = exp(w[c - 1]);
-	*hi = exp(w[m - c]);
-	cgu_summarize(&pairs, &sum);
-	*spread = sum.spread;
-	free(w);
-	cgu_sample_free(&pairs);
+	cgu_sample_free(&centres);
+	cgu_sample_free(&d);
 	return true;
 }

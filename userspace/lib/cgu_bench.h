@@ -38,32 +38,29 @@ void cgu_ratio_ci(const struct cgu_sample *a, const struct cgu_sample *b,
 		  double p, unsigned int resamples, double *ratio, double *lo,
 		  double *hi);
 
+/* What a paired ratio is the centre of: see cgu_paired_ratio_ci(). */
+enum cgu_centre {
+	CGU_CENTRE_TRIMMED,	/* the 20% trimmed mean of the log-ratios */
+	CGU_CENTRE_MEDIAN,	/* their median */
+};
+
 /*
  * Paired samples: a->v[i] and b->v[i] were measured side by side (adjacent
  * blocks or rounds), so that what drifts slowly (another guest, the host's
- * clock) cancels in b->v[i] / a->v[i]. The median of those per-pair ratios,
- * its 95% percentile-bootstrap interval (pairs resampled, fixed seed), and
- * the spread of the per-pair ratios, (p90 - p10) / median, and in @pairs
- * how many pairs were used. Pairs past the shorter sample, and pairs whose
- * A or B is not positive, are left out; false without a pair.
+ * clock) cancels in b->v[i] / a->v[i]. The ratio is exp() of a centre of
+ * the log-ratios ln(b->v[i] / a->v[i]): their 20% trimmed mean (the mean of
+ * the middle 60%: robust as the median, and on near-normal log-ratios it
+ * needs about two thirds of the pairs the median needs for the same
+ * interval), or their median (the median of the per-pair ratios). With it,
+ * its 95% percentile-bootstrap interval (pairs resampled @resamples times,
+ * fixed seed: the same input gives the same interval; no symmetry
+ * assumed), the spread of the per-pair ratios, (p90 - p10) / median, and in
+ * @pairs how many pairs were used. Pairs past the shorter sample, and pairs
+ * whose A or B is not positive, are left out; false without a pair.
  */
 bool cgu_paired_ratio_ci(const struct cgu_sample *a, const struct cgu_sample *b,
-			 unsigned int resamples, double *ratio, double *lo,
-			 double *hi, double *spread, size_t *pairs);
-
-/*
- * The same pairs, another estimate: the Hodges-Lehmann estimate of the
- * per-pair ratio (the median of the Walsh averages (d_i + d_j) / 2, i <= j,
- * of the log-ratios d_i = ln(b_i / a_i), exponentiated) and its 95%
- * interval from the Wilcoxon signed-rank statistic (normal approximation,
- * symmetric log-ratios assumed; no resampling, so the same input gives the
- * same interval). Where the log-ratios are near normal it resolves a ratio
- * in about two thirds of the pairs the median needs. Pairs are chosen as
- * cgu_paired_ratio_ci() chooses them; @spread is the same spread of the
- * per-pair ratios. False with fewer than 6 pairs (no 95% interval).
- */
-bool cgu_paired_hl_ci(const struct cgu_sample *a, const struct cgu_sample *b,
-		      double *ratio, double *lo, double *hi, double *spread,
-		      size_t *pairs);
+			 enum cgu_centre centre, unsigned int resamples,
+			 double *ratio, double *lo, double *hi, double *spread,
+			 size_t *pairs);
 
 #endif /* CGU_BENCH_H */

@@ -54,14 +54,13 @@
  *       one table row: B against A, medians (or p99s), the ratio and its 95%
  *       bootstrap interval, p10-p90 of each, the samples, spread and
  *       outliers; --paired: the i-th A and the i-th B were measured side by
- *       side (blocks, rounds), the ratio is the Hodges-Lehmann estimate of
- *       the per-pair ratios with its signed-rank interval (cgu_bench.h),
- *       and the last column gives the pairs and their ratios' spread;
- *       --estimator median: the median of the per-pair ratios and its
- *       bootstrap interval instead (the bench's runs before 2026-12-03's
- *       fifth; it needs about 1.5 times the pairs for the same interval)
+ *       side (blocks, rounds), the ratio is exp() of the 20% trimmed mean
+ *       of the per-pair log-ratios, its interval from resampled pairs
+ *       (cgu_bench.h), and the last column gives the pairs and their
+ *       ratios' spread; --estimator median: the median of the per-pair
+ *       ratios instead (the bench's runs before 2026-12-03's fifth)
  *   collapse_bench resolved FILE A B --within PCT [--stat ..] [--paired]
- *       [--estimator median|hl]
+ *       [--estimator trimmed|median]
  *       exit 0 when the 95% interval of B/A (as compare computes it) lies
  *       within PCT percent of the ratio, 1 when not yet (the benchmark
  *       measures on until it does or reaches its cap)
@@ -97,10 +96,10 @@ static const char usage[] =
 	"                              --out FILE\n"
 	"       collapse_bench khugepaged --ranges K --rounds R [--trace DIR] --out FILE\n"
 	"       collapse_bench memcpy --samples N --out FILE\n"
-	"       collapse_bench compare FILE A B [--stat median|p99] [--paired [--estimator median|hl]]\n"
+	"       collapse_bench compare FILE A B [--stat median|p99] [--paired [--estimator trimmed|median]]\n"
 	"                              [--title T]\n"
 	"       collapse_bench resolved FILE A B --within PCT [--stat median|p99]\n"
-	"                              [--paired [--estimator median|hl]]\n"
+	"                              [--paired [--estimator trimmed|median]]\n"
 	"       collapse_bench summary FILE LABEL [--title T]\n";
 
 #define MODE_PARAM	"/sys/module/collapse_guard/parameters/mode"
@@ -771,14 +770,12 @@ static void bench_ratio_load(struct bench_ratio *r, const char *path,
 	load_label(path, lb, &r->b);
 	if (!o->paired)
 		cgu_ratio_ci(&r->a, &r->b, r->p, BOOT_RESAMPLES, &r->ratio, &r->lo, &r->hi);
-	else if (o->estimator && !strcmp(o->estimator, "median")) {
-		if (!cgu_paired_ratio_ci(&r->a, &r->b, BOOT_RESAMPLES, &r->ratio,
-					 &r->lo, &r->hi, &r->pair_spread, &r->pairs))
-			cgu_setup_fail("no pair of %s and %s in %s", la, lb, path);
-	} else if (!cgu_paired_hl_ci(&r->a, &r->b, &r->ratio, &r->lo, &r->hi,
-				     &r->pair_spread, &r->pairs)) {
-		cgu_setup_fail("fewer than 6 pairs of %s and %s in %s", la, lb, path);
-	}
+	else if (!cgu_paired_ratio_ci(&r->a, &r->b,
+				      o->estimator && !strcmp(o->estimator, "median") ?
+				      CGU_CENTRE_MEDIAN : CGU_CENTRE_TRIMMED,
+				      BOOT_RESAMPLES, &r->ratio, &r->lo, &r->hi,
+				      &r->pair_spread, &r->pairs))
+		cgu_setup_fail("no pair of %s and %s in %s", la, lb, path);
 }
 
 static void bench_ratio_free(struct bench_ratio *r)
@@ -866,7 +863,7 @@ static void parse(int argc, char **argv, struct opts *o)
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *const stats[] = { "median", "p99", NULL };
-	static const char *const estimators[] = { "median", "hl", NULL };
+	static const char *const estimators[] = { "trimmed", "median", NULL };
 	int c;
 
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -897,6 +894,8 @@ static void parse(int argc, char **argv, struct opts *o)
 		default: cgu_usage_fail(usage, "bad option");
 		}
 	}
+	if (o->estimator && !o->paired)
+		cgu_usage_fail(usage, "--estimator is for --paired ratios");
 }
 
 static int run_measure(const char *cmd, const struct opts *o)
