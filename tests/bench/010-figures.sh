@@ -36,17 +36,18 @@
 #    driver): time and downtime under guard while a second mapping is
 #    collapsed (every collapse vetoed), and under guard alone, against off
 #    with no collapser (rounds of 6, until resolved or CG_BENCH_MIGRATIONS).
-#    Postcopy is asked for with the migrate command (--switch now), so that
-#    the switch does not wait on the driver's polling: in a trial of 16
-#    rounds that took the pairs' spread from 0.32 to 0.23, and that of the
-#    downtime beside a busy collapser from 1.24 to 0.37.
+#    Postcopy is asked for right after the migrate command (--switch now,
+#    precopy held to 1 MiB/s until the switch), so that the switch does
+#    not wait on the driver's polling: in a trial of 16 pairs that took
+#    the pairs' spread from 0.32 to 0.23, and that of the downtime beside
+#    a busy collapser from 1.24 to 0.37.
 # Every ratio is paired: the i-th A sample, block or round is set beside
 # the i-th B one, measured next to it, so that what drifts slowly on the
-# host (another guest, frequency) cancels, and the ratio is the
-# Hodges-Lehmann estimate of the per-pair ratios, with its signed-rank
-# interval (collapse_bench compare --paired; in a trial of 400 refusal
-# pairs it gave ±5.7% where the median of the per-pair ratios gave
-# ±13.7%). The latency and memcpy rows, the refusal, the
+# host (another guest, frequency) cancels, and the ratio is exp() of the
+# 20% trimmed mean of the per-pair log-ratios, with its bootstrap interval
+# (collapse_bench compare --paired; on a trial's 400 refusal pairs it gave
+# ±6.4% where the median of the per-pair ratios gave ±13.7%; docs/
+# results.md). The latency and memcpy rows, the refusal, the
 # readers, khugepaged's durations and the migrations are measured in steps
 # until their ratios' 95% intervals lie within CG_BENCH_WITHIN percent
 # (default 5) of the ratio, or until their cap; the table gives each
@@ -290,7 +291,7 @@ row compare "$S" guard/full-memcpy guard/full --paired --title "guarded collapse
 } >summary.rows || fail "collapse_bench summary failed"
 
 echo "BENCH TABLE BEGIN"
-echo "Kernel $(uname -r); $N samples per side and fill; medians in ns (p99 rows: each one-second block's p99); 95% bootstrap intervals; paired rows: B/A is the Hodges-Lehmann estimate of the per-pair ratios (95% signed-rank interval), measured until within ±$WITHIN% or the cap. Readers: $readers_kept of $rpairs pairs of blocks kept (each block >= $MINC collapses)."
+echo "Kernel $(uname -r); $N samples per side and fill; medians in ns (p99 rows: each one-second block's p99); 95% bootstrap intervals; paired rows: B/A is exp() of the 20% trimmed mean of the per-pair log-ratios (95% bootstrap interval), measured until within ±$WITHIN% or the cap. Readers: $readers_kept of $rpairs pairs of blocks kept (each block >= $MINC collapses)."
 echo
 echo "| figure | A | B | B/A | 95% CI | ± | p10-p90 A / B | samples A+B | spread A / B | outliers A / B | pairs, their spread |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|"

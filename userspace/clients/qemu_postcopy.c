@@ -23,7 +23,8 @@
  *       [--seed N]
  *
  * Output: key=value lines: status (the source's final migration status),
- * time_ms, downtime_ms, dst_pid (the destination QEMU's pid), pages,
+ * time_ms, downtime_ms, precopy_bytes and postcopy_bytes (as the source
+ * counted them; -1 where QEMU does not), dst_pid (the destination QEMU's pid), pages,
  * wrong, zero, eexist (the destination logged "postcopy_place_page: File
  * exists"), the backend's MADV_COLLAPSE counts,
  * khugepaged's full scans while the destination was in postcopy (each
@@ -32,7 +33,8 @@
  * Exit 0: the migration completed and every page holds what it must (and
  * the running VM went on running); 1: it did not (the data loss); 2: setup
  * or usage error; 3: --collapse madvise made no attempt while the
- * destination was in postcopy (no coverage: slow the migration down).
+ * destination was in postcopy (no coverage: slow the migration down), or
+ * --switch now and no byte went over in postcopy.
  */
 #include "backend.h"
 #include "qmp.h"
@@ -69,9 +71,10 @@ static const char usage[] =
 	"  --ram MIB         the VM's RAM (default 32)\n"
 	"  --bandwidth MIB   postcopy and precopy bandwidth, MiB/s (default 4)\n"
 	"  --switch WHEN     ask for postcopy once the source reports the\n"
-	"                    migration active (default), or now: with the\n"
-	"                    migrate command, so that it switches at its first\n"
-	"                    iteration, however fast this program polls\n"
+	"                    migration active (default), or now: right after\n"
+	"                    the migrate command, precopy held to 1 MiB/s, so\n"
+	"                    that it switches at its first iteration, however\n"
+	"                    fast this program polls\n"
 	"  --timeout S       the migration's deadline (default 300)\n"
 	"  --seed N          the pattern's seed (default 1)\n";
 
@@ -94,6 +97,7 @@ struct vm {
 struct result {
 	char status[64];
 	long long time_ms, downtime_ms;
+	long long precopy_bytes, postcopy_bytes;	/* -1: not reported */
 	bool postcopy_seen;
 	unsigned long attempts_in_postcopy;
 	long full_scans_in_postcopy;	/* khugepaged's, -1: unknown */
@@ -336,6 +340,12 @@ static void migration_setup(struct vm *src, struct vm *dst,
 		"{\"execute\": \"migrate-set-capabilities\", \"arguments\": "
 		"{\"capabilities\": [{\"capability\": \"postcopy-ram\", \"state\": true}]}}";
 	unsigned long bw = o->bandwidth * MIB;
+	/*
+	 * --switch now: precopy held to 1 MiB/s, so that its first iteration
+	 * cannot send the whole RAM before the switch asked for beside it is
+	 * seen; postcopy_start() sets the rate to max-postcopy-bandwidth.
+	 */
+	unsigned long pre_bw = o->switch_now ? MIB : bw;
 
 	qmp_run(&dst->qmp, caps);
 	qmp_run(&src->qmp, caps);
@@ -344,7 +354,7 @@ static void migration_setup(struct vm *src, struct vm *dst,
 		o->workdir);
 	qmp_run(&src->qmp,
 		"{\"execute\": \"migrate-set-parameters\", \"arguments\": "
-		"{\"max-bandwidth\": %lu, \"max-postcopy-bandwidth\": %lu}}", bw, bw);
+		"{\"max-bandwidth\": %lu, \"max-postcopy-bandwidth\": %lu}}", pre_bw, bw);
 }
 
 /* The source's migration status into buf; false if it is final. */
@@ -361,10 +371,11 @@ static bool migration_status(struct vm *src, char *buf, size_t len)
  * Start the migration and switch to postcopy as soon as it is active; with
  * --collapse precopy, after one MADV_COLLAPSE round over the destination's
  * RAM, which nothing has registered with userfaultfd yet. With --switch
- * now, ask for postcopy at once: QEMU accepts migrate-start-postcopy from
- * the setup state and its migration thread switches at the first
- * iteration, so that how much RAM goes over as precopy does not depend on
- * this program's polling (the bench's migration times).
+ * now, ask for postcopy right after migrate: QEMU accepts
+ * migrate-start-postcopy from the setup state and its migration thread
+ * switches at its first iteration (precopy held to 1 MiB/s until then), so
+ * that how much RAM goes over as precopy does not depend on this program's
+ * polling (the bench's migration times).
  */
 static void migration_start(struct vm *src, struct backend *b,
 			    const struct options *o, uint64_t deadline)
@@ -488,6 +499,8 @@ static void migration_wait(struct vm *src, struct vm *dst, struct backend *b,
 	}
 	r->time_ms = qmp_number(&src->qmp, "total-time");
 	r->downtime_ms = qmp_number(&src->qmp, "downtime");
+	r->precopy_bytes = qmp_number(&src->qmp, "precopy-bytes");
+	r->postcopy_bytes = qmp_number(&src->qmp, "postcopy-bytes");
 }
 
 /* Wait until the destination's VM has made progress past passes_switch. */
@@ -530,6 +543,8 @@ static void report(const struct result *r, const struct backend_report *b,
 {
 	printf("status=%s\ntime_ms=%lld\ndowntime_ms=%lld\n", r->status,
 	       r->time_ms, r->downtime_ms);
+	printf("precopy_bytes=%lld\npostcopy_bytes=%lld\n", r->precopy_bytes,
+	       r->postcopy_bytes);
 	printf("dst_pid=%d\n", (int)r->dst_pid);
 	printf("pages=%zu\nwrong=%zu\nzero=%zu\n", r->check.pages,
 	       r->check.wrong, r->check.zero);
@@ -560,6 +575,10 @@ static int verdict(const struct result *r, const struct backend_report *b,
 
 	if (!intact)
 		return CG_EXIT_FAIL;
+	if (o->switch_now && !r->postcopy_bytes) {
+		cgu_msg("COVERAGE: --switch now, but the migration completed as precopy (0 postcopy bytes)");
+		return CG_EXIT_COVERAGE;
+	}
 	if (o->action == BACKEND_MADVISE && !r->attempts_in_postcopy) {
 		cgu_msg("COVERAGE: no MADV_COLLAPSE while the destination was in postcopy (%lu rounds): lower --bandwidth",
 			b->rounds);
