@@ -58,7 +58,7 @@
 # Environment: CG_BENCH_SAMPLES (default 200 per side and fill, then steps
 # of half as many up to 4 times as many until resolved), CG_BENCH_WITHIN
 # (5), CG_BENCH_REFUSAL_PAIRS (cap, 1600 pairs of a stock collapse and a
-# refusal), CG_BENCH_READER_PAIRS (cap, 500 pairs of 1 s blocks, dropped
+# refusal), CG_BENCH_READER_PAIRS (cap, 700 pairs of 1 s blocks, dropped
 # ones included), CG_BENCH_READER_MIN_COLLAPSES (10 per block),
 # CG_BENCH_KHUGEPAGED_PAIRS (cap, 60 pairs of rounds), CG_BENCH_MIGRATIONS
 # (cap, 32 rounds of 6).
@@ -180,7 +180,7 @@ echo "== readers during collapses (1 s blocks, until within ±$WITHIN%)"
 # measured no collapses to speak of (on a busy host the collapser's
 # MADV_COLLAPSE can fail for tens of seconds on end, e.g. 1 a second
 # against 20-35): it is dropped, counted, and counts towards the cap.
-cap=${CG_BENCH_READER_PAIRS:-500}
+cap=${CG_BENCH_READER_PAIRS:-700}
 MINC=${CG_BENCH_READER_MIN_COLLAPSES:-10}
 rpairs=0
 kept() {
