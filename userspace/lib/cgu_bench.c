@@ -84,15 +84,22 @@ void cgu_summarize(struct cgu_sample *s, struct cgu_summary *sum)
 			sum->outliers++;
 }
 
-/* One bootstrap resample of @s into @out (n values), its p-th percentile. */
-static double cgu_resample_percentile(const struct cgu_sample *s, double *out,
-				      double p, uint64_t *rng)
+/* One bootstrap resample of @s into @out (n values), sorted. */
+static void cgu_resample_sorted(const struct cgu_sample *s, double *out,
+				uint64_t *rng)
 {
 	size_t i;
 
 	for (i = 0; i < s->n; i++)
 		out[i] = s->v[cgu_rand(rng) % s->n];
 	qsort(out, s->n, sizeof(*out), cgu_cmp_double);
+}
+
+/* One bootstrap resample of @s into @out, its p-th percentile. */
+static double cgu_resample_percentile(const struct cgu_sample *s, double *out,
+				      double p, uint64_t *rng)
+{
+	cgu_resample_sorted(s, out, rng);
 	return cgu_sorted_percentile(out, s->n, p);
 }
 
@@ -152,30 +159,23 @@ static double cgu_sorted_centre(const double *v, size_t n, enum cgu_centre c)
 	return sum / (double)(n - 2 * k);
 }
 
-/* One bootstrap resample of @s into @out (n values), its centre. */
+/* One bootstrap resample of @s into @out, its centre. */
 static double cgu_resample_centre(const struct cgu_sample *s, double *out,
 				  enum cgu_centre c, uint64_t *rng)
 {
-	size_t i;
-
-	for (i = 0; i < s->n; i++)
-		out[i] = s->v[cgu_rand(rng) % s->n];
-	qsort(out, s->n, sizeof(*out), cgu_cmp_double);
+	cgu_resample_sorted(s, out, rng);
 	return cgu_sorted_centre(out, s->n, c);
 }
 
-/* (p90 - p10) / median of the per-pair ratios, exp() of the sorted @d. */
-static double cgu_ratio_spread(const struct cgu_sample *d)
+/*
+ * (p90 - p10) / median of the per-pair ratios, from their logarithms @d
+ * (n sorted values): exp() keeps the order, so no second array is needed.
+ */
+static double cgu_ratio_spread(const double *d, size_t n)
 {
-	struct cgu_sample ratios = { 0 };
-	struct cgu_summary sum;
-	size_t i;
-
-	for (i = 0; i < d->n; i++)
-		cgu_sample_add(&ratios, exp(d->v[i]));
-	cgu_summarize(&ratios, &sum);
-	cgu_sample_free(&ratios);
-	return sum.spread;
+	return (exp(cgu_sorted_percentile(d, n, 90)) -
+		exp(cgu_sorted_percentile(d, n, 10))) /
+	       exp(cgu_sorted_percentile(d, n, 50));
 }
 
 bool cgu_paired_ratio_ci(const struct cgu_sample *a, const struct cgu_sample *b,
@@ -201,7 +201,7 @@ bool cgu_paired_ratio_ci(const struct cgu_sample *a, const struct cgu_sample *b,
 	*hi = exp(cgu_percentile(&centres, 97.5));
 	qsort(d.v, d.n, sizeof(*d.v), cgu_cmp_double);
 	*ratio = exp(cgu_sorted_centre(d.v, d.n, centre));
-	*spread = cgu_ratio_spread(&d);
+	*spread = cgu_ratio_spread(d.v, d.n);
 	free(t);
 	cgu_sample_free(&centres);
 	cgu_sample_free(&d);

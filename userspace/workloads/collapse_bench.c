@@ -118,8 +118,9 @@ static const char *const modes[2] = { "off", "guard" };
 struct opts {
 	enum fill fill;
 	unsigned long samples, blocks, block_ms, ranges, rounds, min_collapses;
-	const char *out, *label, *stat, *title, *trace, *estimator;
-	bool paired, fill_set, memcpy;
+	const char *out, *label, *stat, *title, *trace;
+	enum cgu_centre centre;	/* --estimator, for --paired */
+	bool paired, fill_set, memcpy, centre_set;
 	unsigned long within;
 };
 
@@ -781,11 +782,9 @@ static void bench_ratio_load(struct bench_ratio *r, const char *path,
 	load_label(path, lb, &r->b);
 	if (!o->paired)
 		cgu_ratio_ci(&r->a, &r->b, r->p, BOOT_RESAMPLES, &r->ratio, &r->lo, &r->hi);
-	else if (!cgu_paired_ratio_ci(&r->a, &r->b,
-				      o->estimator && !strcmp(o->estimator, "median") ?
-				      CGU_CENTRE_MEDIAN : CGU_CENTRE_TRIMMED,
-				      BOOT_RESAMPLES, &r->ratio, &r->lo, &r->hi,
-				      &r->pair_spread, &r->pairs))
+	else if (!cgu_paired_ratio_ci(&r->a, &r->b, o->centre, BOOT_RESAMPLES,
+				      &r->ratio, &r->lo, &r->hi, &r->pair_spread,
+				      &r->pairs))
 		cgu_setup_fail("no pair of %s and %s in %s", la, lb, path);
 }
 
@@ -874,6 +873,7 @@ static void parse(int argc, char **argv, struct opts *o)
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *const stats[] = { "median", "p99", NULL };
+	/* in the order of enum cgu_centre */
 	static const char *const estimators[] = { "trimmed", "median", NULL };
 	int c;
 
@@ -894,8 +894,8 @@ static void parse(int argc, char **argv, struct opts *o)
 		case 't': o->title = optarg; break;
 		case 'p': o->paired = true; break;
 		case 'e':
-			o->estimator = estimators[cgu_parse_word(optarg, "--estimator",
-								 estimators)];
+			o->centre = cgu_parse_word(optarg, "--estimator", estimators);
+			o->centre_set = true;
 			break;
 		case 'T': o->trace = optarg; break;
 		case 'M': o->memcpy = true; break;
@@ -905,7 +905,7 @@ static void parse(int argc, char **argv, struct opts *o)
 		default: cgu_usage_fail(usage, "bad option");
 		}
 	}
-	if (o->estimator && !o->paired)
+	if (o->centre_set && !o->paired)
 		cgu_usage_fail(usage, "--estimator is for --paired ratios");
 }
 
