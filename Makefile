@@ -35,7 +35,7 @@ V       ?= 0
 
 export KDIR KRELEASE BUILD
 
-.PHONY: all module userspace testmods selftest-module selftests check demo demo-qemu stress bench oracle-check clients abi-sweep \
+.PHONY: all module userspace testmods selftest-module selftests check demo demo-qemu stress bench oracle-check emulator-check clients abi-sweep \
 	debug-kernel debug-check \
 	checkpatch shellcheck sparse lint clean help modules_install install uninstall dkms-add dkms-check deps \
 	dkms-stage deb deb-check metrics-check
@@ -166,6 +166,12 @@ bench: deps ## every performance figure in one boot, as ratios (build/bench)
 	$(MAKE) all KDIR=$(GUEST_KDIR)
 	tests/harness/run-check.sh --suite bench
 	tests/harness/bench-table.sh
+
+# The guest machine itself: kernel text patched under load, no module
+# (CG_TCG_THREAD=multi shows QEMU 7.2's multi-threaded TCG hanging).
+emulator-check: deps ## the emulator runs kernel text patched under load (tests/emulator; CG_TCG_THREAD=)
+	$(MAKE) all KDIR=$(GUEST_KDIR)
+	tests/harness/run-check.sh --suite emulator
 
 # Our users' real program: QEMU postcopy migration in the guest, on 6.1
 # (off, observe, guard) and on the 6.12 oracle.

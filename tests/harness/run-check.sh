@@ -3,7 +3,7 @@
 #
 # Run one test suite in a QEMU guest booting Debian's 6.1 kernel with a
 # busybox initramfs, and report it as TAP:
-#   tests/harness/run-check.sh [--suite cases|stress|oracle|clients|bench|oneway-NAME]
+#   tests/harness/run-check.sh [--suite cases|stress|oracle|clients|emulator|bench|oneway-NAME]
 #   tests/harness/run-check.sh --demo          (what run-demo.sh does)
 #   tests/harness/run-check.sh --demo-qemu     (make demo-qemu)
 # Prints one TAP line per test, the logs of failing tests (of every test for
@@ -99,9 +99,9 @@ parse_args() {
 		esac
 	done
 	case $SUITE in
-	cases | stress | oracle | clients | oneway-*) ;;
+	cases | stress | oracle | clients | emulator | oneway-*) ;;
 	bench | demo | demo-qemu) SHOW_ALL_LOGS=1 ;;
-	*) die "unknown suite '$SUITE' (cases, stress, oracle, clients or bench)" ;;
+	*) die "unknown suite '$SUITE' (cases, stress, oracle, clients, emulator or bench)" ;;
 	esac
 	SOURCE=${SOURCE:-${CG_SUITE_DIR:-$REPO/tests/$SUITE}}
 	SCALE=${CG_TIMEOUT_SCALE:-1}
@@ -353,6 +353,23 @@ sysrq() {
 	echo "sendkey alt-sysrq-$1" >&3
 }
 
+# sample_vcpus N: the emulator's view of every vCPU's registers, N times a
+# second apart, into monitor.log: what a vCPU runs when its kernel cannot
+# say (interrupts off, or trapping forever).
+sample_vcpus() {
+	local i
+	for ((i = 0; i < $1; i++)); do
+		echo "info registers -a" >&3
+		sleep 1
+	done
+}
+
+# vcpu_rips: the instruction pointers sampled by sample_vcpus, counted.
+vcpu_rips() {
+	grep -ao '^RIP=[0-9a-f]*' "$OUTDIR/monitor.log" 2>/dev/null |
+		sort | uniq -c | awk '{ printf " %s (%s samples)", $2, $1 }'
+}
+
 # watch_guest PID: kills the guest (process PID) once it has been silent
 # too long (a frozen guest or a test stuck beyond its guest-side timeout
 # would otherwise run to the boot timeout), after asking its kernel for the
@@ -366,6 +383,7 @@ watch_guest() {
 		sysrq w
 		sysrq l
 		sleep 10
+		sample_vcpus 3
 		exec 3>&-
 		kill "$1" 2>/dev/null || true
 		return 0
@@ -510,6 +528,7 @@ check_run() {
 	release=$(guest_info hello)
 	if [ -f "$OUTDIR/watchdog" ]; then
 		echo "# the host's watchdog killed the guest: $(cut -d ' ' -f 2- "$OUTDIR/watchdog") (CG_WATCHDOG_MARGIN); SysRq w and l are in $OUTDIR/console.log"
+		echo "# the vCPUs were at:$(vcpu_rips) (nokaslr: addresses match /proc/kallsyms of any boot of this kernel)"
 		bad=1
 	elif [ "$BOOT_STATUS" -eq 124 ] || [ "$BOOT_STATUS" -eq 137 ]; then
 		echo "# guest killed after the boot timeout of $BOOT_TIMEOUT s (CG_BOOT_TIMEOUT)"
