@@ -28,6 +28,7 @@ SUITES=(
 	"metrics:$HARNESS/metrics-check.sh"
 	"names:$HARNESS/names-check.sh"
 	"stats:$HARNESS/stats-check.sh"
+	"channel:$HARNESS/channel-check.sh"
 	"abi-list:$HARNESS/abi-list-check.sh"
 	"cases:$HARNESS/run-check.sh"
 	"oneway:$HARNESS/run-oneway.sh"
