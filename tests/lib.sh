@@ -203,6 +203,15 @@ wait_until() {
 	return 0
 }
 
+# exited PID: the process has ended, reaped or not. "kill -0" is no test of
+# that: it succeeds on a zombie, which a background job of this shell stays
+# until the shell reaps it (192 once read a finished cgctl as still waiting).
+exited() {
+	[ ! -e "/proc/$1" ] && return 0
+	_state=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null)
+	[ -z "$_state" ] || [ "$_state" = Z ]
+}
+
 # ---- THP and khugepaged knobs --------------------------------------------
 
 # knob_get FILE: the active value ("always [madvise] never" -> madvise).

@@ -59,7 +59,7 @@ grep -q 'running now:.*cg_hold (pid [0-9]*)' off.err ||
 	fail "cgctl does not name the running tasks"
 grep -q -- '--nudge-khugepaged' off.err || fail "cgctl offers no way through"
 rmmod cg_testmod
-wait_until 60 sh -c "! kill -0 $off 2>/dev/null" || fail "the switch did not complete once the holder stopped"
+wait_until 60 exited "$off" || fail "the switch did not complete once the holder stopped"
 wait $off || fail "cgctl mode off failed: $(cat off.err)"
 grep -q '^mode=off$' off.out || fail "cgctl printed $(cat off.out)"
 [ "$(cg_mode)" = off ] || fail "mode $(cg_mode) after the switch"
@@ -82,8 +82,8 @@ hold_off() {
 	value=$(cat "$SLEEP_KNOB")
 	if [ "$value" != 1000 ]; then
 		held=0
-		wait_until 10 sh -c "! kill -0 $off 2>/dev/null" ||
-			fail "scan_sleep_millisecs is $value while cgctl still waits, nudged"
+		wait_until 10 exited "$off" ||
+			fail "scan_sleep_millisecs is $value while cgctl still waits, nudged: $(cat nudge.err)"
 	fi
 	grep -q 'raised khugepaged.s scan_sleep_millisecs from 0 to 1000 for the switch' nudge.err ||
 		fail "cgctl did not say it raised scan_sleep_millisecs: $(cat nudge.err)"
