@@ -6,7 +6,7 @@
 # follow_results, which prints TAP as results arrive), on the host, no
 # guest, over records made here:
 #  - a whole suite: two results, their logs, nothing open;
-#  - the end marker of the first log lost (seen in make check at c368cd3:
+#  - the end marker of the first log lost (seen in make check at 9457789:
 #    test 120 then had "no result"): log-begin's line count still ends the
 #    log, so both results are read, and the first log has its lines only;
 #  - a log whose text holds a record ("@@cg result 9 pass") is still log;
