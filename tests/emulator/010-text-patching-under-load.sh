@@ -19,6 +19,8 @@
 set -eu
 # shellcheck source=tests/lib.sh
 . /opt/cg/tests/lib.sh
+# shellcheck source=tests/cases/helpers.sh
+. "$(dirname "$0")/helpers.sh"
 
 SECONDS_TO_RUN=120
 T=/sys/kernel/tracing
@@ -37,10 +39,7 @@ tracer_cycle() {
 [ -d "$T/events" ] || mount -t tracefs tracefs "$T"
 grep -qx collapse_file "$T/available_filter_functions" ||
 	fail "collapse_file is not traceable on this kernel"
-khugepaged_fast
-shmem_thp advise
-collapse_storm --seconds 0 --threads 2 --status storm.status >storm.log 2>&1 &
-storm=$!
+start_storm
 wait_storm storm.status "$storm" 1
 
 end=$(($(uptime_s) + SECONDS_TO_RUN))
