@@ -277,33 +277,37 @@ tap_line() {
 	esac
 }
 
+# CHANNEL_FRAMING: the first rules of every awk reader of results.raw. A
+# log's body runs from "@@cg log-begin I LINES" to "@@cg log-end I", or
+# ends after LINES lines if the end marker is lost (a lost marker must not
+# swallow the result); an end marker may follow a last log line with no
+# newline. For a line of a body it sets body=1 and text to the log's text;
+# records (body=0) are left to the reader's own rules. Without LINES (the
+# old form) only the marker ends a body.
+# shellcheck disable=SC2016 # awk code
+CHANNEL_FRAMING='
+	{ body = 0 }
+	$1 == "@@cg" && $2 == "log-end" { inlog = 0; next }
+	inlog && left == 0 { inlog = 0 }
+	inlog && (p = index($0, "@@cg log-end ")) > 0 {
+		text = substr($0, 1, p - 1); body = 1; inlog = 0 }
+	inlog { text = $0; body = 1; left-- }
+	!body && $1 == "@@cg" && $2 == "log-begin" {
+		inlog = 1; left = $4 == "" ? -1 : $4 + 0 }
+'
+
 # follow_results PID: prints the TAP line of each result as the guest sends
 # it, until process PID (the guest) has ended.
 follow_results() {
-	local line inlog="" left=-1 rec tag idx status reason
+	local rec tag idx status reason
 	tail -n +1 -F --pid="$1" "$OUTDIR/results.raw" 2>/dev/null |
-		while IFS= read -r line; do
-			line=${line%$'\r'}
-			# the lines log-begin counted are in (parse_results)
-			if [ -n "$inlog" ] && [ "$left" -eq 0 ]; then
-				inlog=""
-			elif [ -n "$inlog" ]; then
-				left=$((left - 1))
-			fi
-			case $line in
-			# at a line's start, or after a log line with no newline
-			*"@@cg log-end "*) inlog="" ;;
-			"@@cg log-begin "*)
-				inlog=1
-				read -r _ _ _ left <<<"$line"
-				[[ $left =~ ^[0-9]+$ ]] || left=-1 ;;
-			"@@cg result "*)
-				[ -z "$inlog" ] || continue
-				rec=${line#@@cg result }
-				read -r idx status _ reason <<<"$rec"
-				tag=${TESTS[idx - 1]:-test-$idx}
-				tap_line "$idx" "$tag" "$status" "$reason" ;;
-			esac
+		tr -d '\r' |
+		awk "$CHANNEL_FRAMING"'
+			!body && $1 == "@@cg" && $2 == "result" { print; fflush() }' |
+		while IFS= read -r rec; do
+			read -r _ _ idx status _ reason <<<"$rec"
+			tag=${TESTS[idx - 1]:-test-$idx}
+			tap_line "$idx" "$tag" "$status" "$reason"
 		done
 }
 
@@ -328,12 +332,8 @@ run_qemu() {
 # open_test: "INDEX TIMEOUT" of the test the guest has begun and not
 # reported yet (nothing when none), from the records of results.raw.
 open_test() {
-	tr -d '\r' <"$OUTDIR/results.raw" | awk '
-		$1 == "@@cg" && $2 == "log-end" { inlog = 0; next }
-		inlog && left == 0 { inlog = 0 }
-		inlog && index($0, "@@cg log-end ") > 0 { inlog = 0; next }
-		inlog { left--; next }
-		$1 == "@@cg" && $2 == "log-begin" { inlog = 1; left = $4 == "" ? -1 : $4 + 0 }
+	tr -d '\r' <"$OUTDIR/results.raw" | awk "$CHANNEL_FRAMING"'
+		body { next }
 		$1 == "@@cg" && $2 == "begin" { open = $3 " " $5 }
 		$1 == "@@cg" && $2 == "result" && open != "" &&
 			split(open, o, " ") && o[1] == $3 { open = "" }
@@ -432,22 +432,15 @@ boot_guest() {
 # $OUTDIR/results (lines "INDEX STATUS DURATION_CS NAME REASON") and
 # $OUTDIR/guest-info (hello, plan, begin and done records).
 parse_results() {
-	tr -d '\r' <"$OUTDIR/results.raw" | awk -v dir="$OUTDIR" '
+	tr -d '\r' <"$OUTDIR/results.raw" | awk -v dir="$OUTDIR" "$CHANNEL_FRAMING"'
 		function name_of(i) { return (i in names) ? names[i] : "test-" i }
-		$1 == "@@cg" && $2 == "log-end" { inlog = 0; close(logf); next }
-		# the lines log-begin counted are in: this one is a record (a lost
-		# end marker must not swallow the result)
-		inlog && left == 0 { inlog = 0; close(logf) }
-		inlog && (p = index($0, "@@cg log-end ")) > 0 {
-			print substr($0, 1, p - 1) > logf
-			inlog = 0; close(logf); next }
-		inlog { print > logf; left--; next }
+		body { print text > logf; next }
 		$1 != "@@cg" { next }
 		$2 == "hello" || $2 == "done" || $2 == "plan" || $2 == "begin" {
 			print $2, $3, $4 > (dir "/guest-info") }
 		$2 == "test" || $2 == "begin" { names[$3] = $4 }
 		$2 == "log-begin" {
-			inlog = 1; left = $4 == "" ? -1 : $4 + 0
+			if (logf != "") close(logf)
 			logf = dir "/" name_of($3) ".log"
 			printf "" > logf }
 		$2 == "result" {
