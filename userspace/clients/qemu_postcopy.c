@@ -23,7 +23,10 @@
  *       [--seed N]
  *
  * Output: key=value lines: status (the source's final migration status),
- * time_ms, downtime_ms, precopy_bytes and postcopy_bytes (as the source
+ * time_ms, downtime_ms (QEMU's: in postcopy, the source's time from its
+ * stop to the device state sent, which the destination takes no part in),
+ * vm_pause_us (--running: the source's STOP event to the destination's
+ * RESUME, as QEMU stamped them; -1 otherwise), precopy_bytes and postcopy_bytes (as the source
  * counted them; -1 where QEMU does not), dst_pid (the destination QEMU's pid), pages,
  * wrong, zero, eexist (the destination logged "postcopy_place_page: File
  * exists"), the backend's MADV_COLLAPSE counts,
@@ -97,6 +100,7 @@ struct vm {
 struct result {
 	char status[64];
 	long long time_ms, downtime_ms;
+	long long vm_pause_us;	/* source STOP to destination RESUME, -1: none */
 	long long precopy_bytes, postcopy_bytes;	/* -1: not reported */
 	bool postcopy_seen;
 	unsigned long attempts_in_postcopy;
@@ -518,13 +522,27 @@ static bool running_vm_progresses(int dst_ram, struct result *r)
 }
 
 /*
+ * How long the VM did not run: from the source's STOP event to the
+ * destination's RESUME, both stamped by QEMU with this machine's clock.
+ * The destination's events are read with a last command's reply.
+ */
+static long long vm_pause_us(struct vm *src, struct vm *dst)
+{
+	if (qmp_ask(&dst->qmp, 5000, "{\"execute\": \"query-status\"}") != 1 ||
+	    src->qmp.stop_us < 0 || dst->qmp.resume_us < 0)
+		return -1;
+	return dst->qmp.resume_us - src->qmp.stop_us;
+}
+
+/*
  * The destination is killed before its RAM is read (the descriptor keeps
  * the RAM): nothing writes it any more, and a VM whose migration paused
  * has a vCPU stuck in a fault that no QMP "stop" would get out of.
  */
-static void check_ram(struct vm *dst, int src_ram, int dst_ram,
+static void check_ram(struct vm *src, struct vm *dst, int src_ram, int dst_ram,
 		      const struct options *o, struct result *r)
 {
+	r->vm_pause_us = -1;
 	if (!o->running) {
 		vm_kill(dst);
 		vm_ram_check_pattern(dst_ram, o->ram, o->seed, &r->check);
@@ -532,8 +550,10 @@ static void check_ram(struct vm *dst, int src_ram, int dst_ram,
 	}
 	/* the source stopped at the switch: its counter is the switch's */
 	r->passes_switch = vm_ram_passes(src_ram);
-	if (!strcmp(r->status, "completed") && !vm_gone(dst))
+	if (!strcmp(r->status, "completed") && !vm_gone(dst)) {
 		running_vm_progresses(dst_ram, r);
+		r->vm_pause_us = vm_pause_us(src, dst);
+	}
 	vm_kill(dst);
 	vm_ram_check_running(dst_ram, o->ram, &r->check);
 }
@@ -543,6 +563,7 @@ static void report(const struct result *r, const struct backend_report *b,
 {
 	printf("status=%s\ntime_ms=%lld\ndowntime_ms=%lld\n", r->status,
 	       r->time_ms, r->downtime_ms);
+	printf("vm_pause_us=%lld\n", r->vm_pause_us);
 	printf("precopy_bytes=%lld\npostcopy_bytes=%lld\n", r->precopy_bytes,
 	       r->postcopy_bytes);
 	printf("dst_pid=%d\n", (int)r->dst_pid);
@@ -614,7 +635,7 @@ int main(int argc, char **argv)
 	migration_setup(&src, &dst, &o);
 	migration_start(&src, &b, &o, deadline);
 	migration_wait(&src, &dst, &b, &o, &r, deadline);
-	check_ram(&dst, src_ram, dst_ram, &o, &r);
+	check_ram(&src, &dst, src_ram, dst_ram, &o, &r);
 	r.eexist = vm_logged(&dst, "File exists");
 	if (!backend_stop(&b))
 		cgu_setup_fail("the backend failed");

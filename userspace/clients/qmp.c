@@ -58,6 +58,23 @@ static bool qmp_read_line(struct qmp *q, unsigned long timeout_ms)
 	return true;
 }
 
+/* QEMU's timestamp of the event in the last line, in microseconds. */
+static long long qmp_event_us(const struct qmp *q)
+{
+	long long s = qmp_number(q, "seconds"), us = qmp_number(q, "microseconds");
+
+	return s < 0 || us < 0 ? -1 : s * 1000000 + us;
+}
+
+/* Keep the time of the first STOP and the first RESUME event. */
+static void qmp_note_event(struct qmp *q)
+{
+	if (q->stop_us < 0 && strstr(q->line, "\"event\": \"STOP\""))
+		q->stop_us = qmp_event_us(q);
+	if (q->resume_us < 0 && strstr(q->line, "\"event\": \"RESUME\""))
+		q->resume_us = qmp_event_us(q);
+}
+
 /* Read until a reply (not an event): 1 for "return", 0 for "error", -1
  * if none came within timeout_ms. */
 static int qmp_reply(struct qmp *q, unsigned long timeout_ms)
@@ -65,6 +82,10 @@ static int qmp_reply(struct qmp *q, unsigned long timeout_ms)
 	for (;;) {
 		if (!qmp_read_line(q, timeout_ms))
 			return -1;
+		if (strstr(q->line, "\"event\"")) {
+			qmp_note_event(q);
+			continue;
+		}
 		if (strstr(q->line, "\"return\""))
 			return 1;
 		if (strstr(q->line, "\"error\""))
@@ -76,6 +97,8 @@ void qmp_open(struct qmp *q, const char *who, const char *path,
 	      unsigned long long deadline_ns)
 {
 	q->who = who;
+	q->stop_us = -1;
+	q->resume_us = -1;
 	while ((q->fd = qmp_connect(path)) < 0) {
 		if (cgu_deadline_passed(deadline_ns))
 			cgu_setup_fail("the %s QEMU's QMP socket %s never answered",

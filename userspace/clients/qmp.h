@@ -2,7 +2,10 @@
 /*
  * qmp.h - a QEMU Machine Protocol client small enough for the test guest:
  * one unix socket, one command at a time, replies read line by line (QEMU
- * writes each reply and event as one line), asynchronous events skipped.
+ * writes each reply and event as one line). Asynchronous events are skipped
+ * but for the time QEMU stamped on the first STOP and the first RESUME:
+ * the VM's pause is the source's STOP to the destination's RESUME (one
+ * machine, one clock).
  */
 #ifndef CG_QMP_H
 #define CG_QMP_H
@@ -14,6 +17,7 @@ struct qmp {
 	int fd;
 	const char *who;	/* "source" or "destination", for messages */
 	char line[16384];	/* the last reply */
+	long long stop_us, resume_us;	/* first STOP, RESUME event; -1: none yet */
 };
 
 /* Connect to the QMP socket at path, waiting until deadline_ns for QEMU to
