@@ -80,8 +80,8 @@ qp_counter() {
 
 # postcopy MODE BANDWIDTH ARGS...: one migration under MODE (off, observe,
 # guard or upstream); sets QP_RC and QP_OUT and prints one summary line:
-# status, pages checked and wrong, migration time and downtime, and the
-# counters moved.
+# status, pages checked and wrong, migration time, QEMU's downtime and the
+# running VM's pause, and the counters moved.
 postcopy() {
 	_mode=$1 _bw=$2
 	shift 2
@@ -102,6 +102,7 @@ postcopy() {
 		"status $(qp_value status), $(qp_value pages) pages checked," \
 		"$(qp_value wrong) wrong ($(qp_value zero) zero)," \
 		"time $(qp_value time_ms) ms, downtime $(qp_value downtime_ms) ms," \
+		"VM pause $(qp_value vm_pause_us) us," \
 		"EEXIST logged $(qp_value eexist);" \
 		"MADV_COLLAPSE $(qp_value collapse_attempts_in_postcopy) in postcopy" \
 		"($(qp_value collapsed) ok, $(qp_value refused_ebusy) EBUSY)," \
