@@ -54,7 +54,7 @@
 # 20% trimmed mean of the per-pair log-ratios, with its bootstrap interval
 # (collapse_bench compare --paired; on a trial's 400 refusal pairs it gave
 # ±6.4% where the median of the per-pair ratios gave ±13.7%; docs/
-# results.md). The latency and memcpy rows, the refusal, the
+# results.md). The hook overhead, the latency and memcpy rows, the refusal, the
 # readers, khugepaged's durations and the migrations are measured in steps
 # until their ratios' 95% intervals lie within CG_BENCH_WITHIN percent
 # (default 5) of the ratio, or until their cap; the table gives each
@@ -93,25 +93,6 @@ quiet() {
 
 quiet
 
-echo "== hook overhead: loaded in off against not loaded"
-# blocks in the order A B B A (unloaded, loaded, loaded, unloaded, ...):
-# the i-th samples of the two sides come from adjacent blocks (paired)
-blocks=10
-b=0
-while [ "$b" -lt "$blocks" ]; do
-	b=$((b + 1))
-	if [ $((b % 2)) -eq 1 ]; then
-		bench latency --fill full --samples $((N / blocks)) --label unloaded
-		cg_load mode=off
-		bench latency --fill full --samples $((N / blocks)) --label loaded_off
-	else
-		bench latency --fill full --samples $((N / blocks)) --label loaded_off
-		cg_unload
-		bench latency --fill full --samples $((N / blocks)) --label unloaded
-	fi
-done
-! cg_loaded || cg_unload
-
 WITHIN=${CG_BENCH_WITHIN:-5}
 
 # all_resolved A_LABEL B_LABEL...: every pair of labels resolves.
@@ -125,6 +106,33 @@ all_resolved() {
 	tail -n "$_n" resolve.log
 	return $_all
 }
+
+echo "== hook overhead: loaded in off against not loaded (paired, until within ±$WITHIN%)"
+# blocks of N/10 samples in the order A B B A (unloaded, loaded, loaded,
+# unloaded, ...): the i-th samples of the two sides come from adjacent
+# blocks (paired); 10 blocks, then 10 more at a time until resolved or 40
+hook_block=0
+hook_blocks() {
+	_end=$((hook_block + $1))
+	while [ "$hook_block" -lt "$_end" ]; do
+		hook_block=$((hook_block + 1))
+		if [ $((hook_block % 2)) -eq 1 ]; then
+			bench latency --fill full --samples $((N / 10)) --label unloaded
+			cg_load mode=off
+			bench latency --fill full --samples $((N / 10)) --label loaded_off
+		else
+			bench latency --fill full --samples $((N / 10)) --label loaded_off
+			cg_unload
+			bench latency --fill full --samples $((N / 10)) --label unloaded
+		fi
+	done
+}
+hook_blocks 10
+until all_resolved unloaded/full loaded_off/full; do
+	[ "$hook_block" -lt 40 ] || { echo "hook overhead: the cap of $((4 * N)) pairs reached"; break; }
+	hook_blocks 10
+done
+! cg_loaded || cg_unload
 
 cg_load mode=off
 echo "== MADV_COLLAPSE latency, guard against off (paired, until within ±$WITHIN%)"

@@ -34,8 +34,8 @@ static int qmp_connect(const char *path)
 	return -1;
 }
 
-/* One line into q->line; false at end of file or after timeout_ms. */
-static bool qmp_read_line(struct qmp *q, unsigned long timeout_ms)
+/* One line into q->line: 1, 0 at end of file, -1 after timeout_ms. */
+static int qmp_read_line(struct qmp *q, unsigned long timeout_ms)
 {
 	size_t n = 0;
 	uint64_t deadline = cgu_deadline_ms(timeout_ms);
@@ -45,17 +45,17 @@ static bool qmp_read_line(struct qmp *q, unsigned long timeout_ms)
 		char c;
 
 		if (cgu_deadline_passed(deadline))
-			return false;
+			return -1;
 		if (poll(&p, 1, 100) <= 0)
 			continue;
 		if (read(q->fd, &c, 1) != 1)
-			return false;
+			return 0;
 		if (c == '\n')
 			break;
 		q->line[n++] = c;
 	}
 	q->line[n] = '\0';
-	return true;
+	return 1;
 }
 
 /* QEMU's timestamp of the event in the last line, in microseconds. */
@@ -80,7 +80,7 @@ static void qmp_note_event(struct qmp *q)
 static int qmp_reply(struct qmp *q, unsigned long timeout_ms)
 {
 	for (;;) {
-		if (!qmp_read_line(q, timeout_ms))
+		if (qmp_read_line(q, timeout_ms) != 1)
 			return -1;
 		if (strstr(q->line, "\"event\"")) {
 			qmp_note_event(q);
@@ -96,6 +96,9 @@ static int qmp_reply(struct qmp *q, unsigned long timeout_ms)
 void qmp_open(struct qmp *q, const char *who, const char *path,
 	      unsigned long long deadline_ns)
 {
+	uint64_t connected;
+	int got;
+
 	q->who = who;
 	q->stop_us = -1;
 	q->resume_us = -1;
@@ -105,8 +108,13 @@ void qmp_open(struct qmp *q, const char *who, const char *path,
 				       who, path);
 		cgu_sleep_ms(50);
 	}
-	if (!qmp_read_line(q, QMP_REPLY_TIMEOUT_MS) || !strstr(q->line, "\"QMP\""))
-		cgu_setup_fail("no QMP greeting from the %s QEMU", who);
+	connected = cgu_now_ns();
+	got = qmp_read_line(q, QMP_REPLY_TIMEOUT_MS);
+	if (got != 1 || !strstr(q->line, "\"QMP\""))
+		cgu_setup_fail("no QMP greeting from the %s QEMU (%s, %llu ms after connecting)",
+			       who, got < 0 ? "silent" : got ? "another line" :
+			       "it closed the socket",
+			       (unsigned long long)((cgu_now_ns() - connected) / 1000000));
 	qmp_run(q, "{\"execute\": \"qmp_capabilities\"}");
 }
 
