@@ -109,10 +109,13 @@ postcopy() {
 		"khugepaged full scans in postcopy $(qp_value khugepaged_full_scans_in_postcopy);" \
 		"guard_veto_uffd_missing +$(qp_counter guard_veto_uffd_missing)," \
 		"uffd_exposed +$(qp_counter uffd_exposed), guard_calls +$(qp_counter guard_calls)"
-	[ "$QP_RC" -ne 2 ] || {
+	# 2: a setup step failed; 4: a QEMU never greeted (did not start)
+	case $QP_RC in
+	2 | 4)
 		cat "$QP_WORK/driver.err" "$QP_WORK"/*.log
-		fail "qemu_postcopy could not run the migration"
-	}
+		fail "qemu_postcopy could not run the migration (exit $QP_RC)"
+		;;
+	esac
 }
 
 # qp_lost: the last migration lost data (pages wrong, or not completed).

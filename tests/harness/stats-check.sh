@@ -6,6 +6,8 @@
 #  - the two centres of paired log-ratios on ten pairs worked out by hand:
 #    the 20% trimmed mean and the median, which differ there; the interval
 #    holds the estimate; A and B swapped invert the ratio and the interval;
+#    A samples beyond B's (in no pair) change neither the ratio nor the
+#    columns;
 #  - coverage, over 400 simulated runs of 40 pairs each: on lognormal
 #    pairs (a true ratio of 1.05, log-ratios of sd 0.3) at least 368 of
 #    the 95% intervals hold 1.05, for both centres, and the trimmed mean's
@@ -137,6 +139,14 @@ main() {
 	ok_if "A and B swapped: the ratio and its interval inverted" \
 		expect_ci "$(ratio_ci "$WORK/hand" h/a h/b | awk '{
 			printf "%.3f %.3f %.3f", 1 / $1, 1 / $3, 1 / $2 }')" "$WORK/hand" h/b h/a
+	# A measured on after B stopped (the bench's migrations once a side
+	# resolves): eleven more A samples, in no pair, that would be the median
+	{ cat "$WORK/hand"; for _ in $(seq 11); do echo "h/a 99999"; done; } >"$WORK/hand-more"
+	ok_if "paired, A longer than B: the same ratio and interval" \
+		expect_ci "$(ratio_ci "$WORK/hand" h/a h/b)" "$WORK/hand-more" h/a h/b
+	ok_if "...and the columns describe the paired samples only (A's median 1000, samples 10+10)" \
+		test "$("$BENCH" compare "$WORK/hand-more" h/a h/b --paired |
+			awk -F'|' '{ gsub(/ /, ""); print $3, $9 }')" = "1000 10+10"
 
 	normal=$(coverage normal trimmed median) || die "the coverage runs failed"
 	read -r held_t w_t held_m w_m <<<"$(tr '\n' ' ' <<<"$normal")"

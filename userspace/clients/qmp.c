@@ -14,9 +14,6 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-/* QEMU answers within this many seconds even under nested TCG. */
-#define QMP_REPLY_TIMEOUT_MS	60000
-
 static int qmp_connect(const char *path)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -110,11 +107,13 @@ void qmp_open(struct qmp *q, const char *who, const char *path,
 	}
 	connected = cgu_now_ns();
 	got = qmp_read_line(q, QMP_REPLY_TIMEOUT_MS);
-	if (got != 1 || !strstr(q->line, "\"QMP\""))
-		cgu_setup_fail("no QMP greeting from the %s QEMU (%s, %llu ms after connecting)",
-			       who, got < 0 ? "silent" : got ? "another line" :
-			       "it closed the socket",
-			       (unsigned long long)((cgu_now_ns() - connected) / 1000000));
+	if (got != 1 || !strstr(q->line, "\"QMP\"")) {
+		cgu_msg("setup: no QMP greeting from the %s QEMU (%s, %llu ms after connecting)",
+			who, got < 0 ? "silent" : got ? "another line" :
+			"it closed the socket",
+			(unsigned long long)((cgu_now_ns() - connected) / 1000000));
+		exit(QMP_EXIT_NO_GREETING);
+	}
 	qmp_run(q, "{\"execute\": \"qmp_capabilities\"}");
 }
 

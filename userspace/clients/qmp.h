@@ -13,6 +13,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* QEMU answers within this many milliseconds even under nested TCG. */
+#define QMP_REPLY_TIMEOUT_MS	60000
+/* qmp_open's exit status when a QEMU never greeted: it did not start. */
+#define QMP_EXIT_NO_GREETING	4
+
 struct qmp {
 	int fd;
 	const char *who;	/* "source" or "destination", for messages */
@@ -21,7 +26,8 @@ struct qmp {
 };
 
 /* Connect to the QMP socket at path, waiting until deadline_ns for QEMU to
- * create it, and leave capabilities negotiation mode. Exits 2 on failure. */
+ * create it, and leave capabilities negotiation mode. Exits 2 on failure,
+ * QMP_EXIT_NO_GREETING if QEMU never greeted. */
 void qmp_open(struct qmp *q, const char *who, const char *path,
 	      unsigned long long deadline_ns);
 /* A command that QEMU may not answer (a destination whose migration

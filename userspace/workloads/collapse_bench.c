@@ -54,7 +54,8 @@
  *       one table row: B against A, medians (or p99s), the ratio and its 95%
  *       bootstrap interval, p10-p90 of each, the samples, spread and
  *       outliers; --paired: the i-th A and the i-th B were measured side by
- *       side (blocks, rounds), the ratio is exp() of the 20% trimmed mean
+ *       side (blocks, rounds; the columns describe the paired samples
+ *       only), the ratio is exp() of the 20% trimmed mean
  *       of the per-pair log-ratios, its interval from resampled pairs
  *       (cgu_bench.h), and the last column gives the pairs and their
  *       ratios' spread; --estimator median: the median of the per-pair
@@ -780,6 +781,13 @@ static void bench_ratio_load(struct bench_ratio *r, const char *path,
 	r->p = o->stat && !strcmp(o->stat, "p99") ? 99 : 50;
 	load_label(path, la, &r->a);
 	load_label(path, lb, &r->b);
+	/*
+	 * Paired, the i-th A goes with the i-th B: A's samples beyond B's (a
+	 * side the bench stopped measuring while A went on for another) are in
+	 * no pair, and the columns must not describe them either.
+	 */
+	if (o->paired && r->a.n != r->b.n)
+		r->a.n = r->b.n = r->a.n < r->b.n ? r->a.n : r->b.n;
 	if (!o->paired)
 		cgu_ratio_ci(&r->a, &r->b, r->p, BOOT_RESAMPLES, &r->ratio, &r->lo, &r->hi);
 	else if (!cgu_paired_ratio_ci(&r->a, &r->b, o->centre, BOOT_RESAMPLES,
