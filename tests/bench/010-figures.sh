@@ -71,7 +71,7 @@
 # refusal), CG_BENCH_READER_PAIRS (cap, 700 pairs of 1 s blocks, dropped
 # ones included), CG_BENCH_READER_MIN_COLLAPSES (10 per block),
 # CG_BENCH_KHUGEPAGED_PAIRS (cap, 60 pairs of rounds), CG_BENCH_MIGRATIONS
-# (cap, 96 rounds).
+# (cap, 128 rounds).
 set -eu
 # shellcheck source=tests/lib.sh
 . /opt/cg/tests/lib.sh
@@ -278,7 +278,7 @@ migrate() {
 }
 
 echo "== postcopy migration of a running VM: guard alone, guard with a collapser, against off with none"
-M=${CG_BENCH_MIGRATIONS:-96}
+M=${CG_BENCH_MIGRATIONS:-128}
 mkdir -p /tmp/bench-ram
 mount -t tmpfs -o size=128m bench-ram /tmp/bench-ram || fail "cannot mount a tmpfs"
 i=0
