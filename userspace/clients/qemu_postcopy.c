@@ -35,10 +35,11 @@
  * --running the VM's passes at the switch and at the end.
  * Exit 0: the migration completed and every page holds what it must (and
  * the running VM went on running); 1: it did not (the data loss); 2: setup
- * or usage error; 4: a QEMU gave no QMP greeting (it did not start, before
- * the migration began: nothing was measured); 3: --collapse madvise made no attempt while the
+ * or usage error; 3: --collapse madvise made no attempt while the
  * destination was in postcopy (no coverage: slow the migration down), or
- * --switch now and no byte went over in postcopy.
+ * --switch now and no byte went over in postcopy; 4: a QEMU gave no QMP
+ * greeting (it did not start, before the migration began: nothing was
+ * measured).
  */
 #include "backend.h"
 #include "qmp.h"
@@ -543,13 +544,16 @@ static bool running_vm_progresses(int dst_ram, struct result *r)
 }
 
 /*
- * How long the VM did not run: from the source's STOP event to the
- * destination's RESUME, both stamped by QEMU with this machine's clock.
- * The destination's events are read with a last command's reply.
+ * How long a running VM did not run: from the source's STOP event to the
+ * destination's RESUME (at the switch to postcopy), both stamped by QEMU
+ * with this machine's clock; -1 if not measured. The destination's events
+ * are read with a last command's reply.
  */
-static long long vm_pause_us(struct vm *src, struct vm *dst)
+static long long vm_pause_us(struct vm *src, struct vm *dst,
+			     const struct options *o, const struct result *r)
 {
-	if (qmp_ask(&dst->qmp, QMP_REPLY_TIMEOUT_MS, "{\"execute\": \"query-status\"}") != 1 ||
+	if (!o->running || strcmp(r->status, "completed") || vm_gone(dst) ||
+	    qmp_ask(&dst->qmp, QMP_REPLY_TIMEOUT_MS, "{\"execute\": \"query-status\"}") != 1 ||
 	    src->qmp.stop_us < 0 || dst->qmp.resume_us < 0)
 		return -1;
 	return dst->qmp.resume_us - src->qmp.stop_us;
@@ -560,10 +564,9 @@ static long long vm_pause_us(struct vm *src, struct vm *dst)
  * the RAM): nothing writes it any more, and a VM whose migration paused
  * has a vCPU stuck in a fault that no QMP "stop" would get out of.
  */
-static void check_ram(struct vm *src, struct vm *dst, int src_ram, int dst_ram,
+static void check_ram(struct vm *dst, int src_ram, int dst_ram,
 		      const struct options *o, struct result *r)
 {
-	r->vm_pause_us = -1;
 	if (!o->running) {
 		vm_kill(dst);
 		vm_ram_check_pattern(dst_ram, o->ram, o->seed, &r->check);
@@ -571,10 +574,8 @@ static void check_ram(struct vm *src, struct vm *dst, int src_ram, int dst_ram,
 	}
 	/* the source stopped at the switch: its counter is the switch's */
 	r->passes_switch = vm_ram_passes(src_ram);
-	if (!strcmp(r->status, "completed") && !vm_gone(dst)) {
+	if (!strcmp(r->status, "completed") && !vm_gone(dst))
 		running_vm_progresses(dst_ram, r);
-		r->vm_pause_us = vm_pause_us(src, dst);
-	}
 	vm_kill(dst);
 	vm_ram_check_running(dst_ram, o->ram, &r->check);
 }
@@ -656,7 +657,8 @@ int main(int argc, char **argv)
 	migration_setup(&src, &dst, &o);
 	migration_start(&src, &b, &o, deadline);
 	migration_wait(&src, &dst, &b, &o, &r, deadline);
-	check_ram(&src, &dst, src_ram, dst_ram, &o, &r);
+	r.vm_pause_us = vm_pause_us(&src, &dst, &o, &r);
+	check_ram(&dst, src_ram, dst_ram, &o, &r);
 	r.eexist = vm_logged(&dst, "File exists");
 	if (!backend_stop(&b))
 		cgu_setup_fail("the backend failed");

@@ -72,17 +72,28 @@ static void qmp_note_event(struct qmp *q)
 		q->resume_us = qmp_event_us(q);
 }
 
-/* Read until a reply (not an event): 1 for "return", 0 for "error", -1
- * if none came within timeout_ms. */
+/*
+ * One line that is not an event into q->line (qmp_read_line's result);
+ * the events read on the way are noted. Events are QMP's only unsolicited
+ * lines, and can come before a reply or even before the greeting.
+ */
+static int qmp_read_message(struct qmp *q, unsigned long timeout_ms)
+{
+	int got;
+
+	while ((got = qmp_read_line(q, timeout_ms)) == 1 &&
+	       strstr(q->line, "\"event\""))
+		qmp_note_event(q);
+	return got;
+}
+
+/* Read until a reply: 1 for "return", 0 for "error", -1 if none came
+ * within timeout_ms. */
 static int qmp_reply(struct qmp *q, unsigned long timeout_ms)
 {
 	for (;;) {
-		if (qmp_read_line(q, timeout_ms) != 1)
+		if (qmp_read_message(q, timeout_ms) != 1)
 			return -1;
-		if (strstr(q->line, "\"event\"")) {
-			qmp_note_event(q);
-			continue;
-		}
 		if (strstr(q->line, "\"return\""))
 			return 1;
 		if (strstr(q->line, "\"error\""))
@@ -107,15 +118,11 @@ void qmp_open(struct qmp *q, const char *who, const char *path,
 	}
 	connected = cgu_now_ns();
 	/*
-	 * Events are QMP's only unsolicited lines, and one may come before
-	 * the greeting: in the bench, a line other than the greeting came
-	 * first 2 to 9 ms after connecting to a running VM's QEMU, 8 times in
-	 * 576 migrations (not shown then). Skip events; any other line fails,
-	 * printed.
+	 * In the bench, a line other than the greeting came first 2 to 9 ms
+	 * after connecting to a running VM's QEMU, 8 times in 576 migrations
+	 * (not shown then): events are skipped; any other line fails, printed.
 	 */
-	while ((got = qmp_read_line(q, QMP_REPLY_TIMEOUT_MS)) == 1 &&
-	       strstr(q->line, "\"event\""))
-		qmp_note_event(q);
+	got = qmp_read_message(q, QMP_REPLY_TIMEOUT_MS);
 	if (got != 1 || !strstr(q->line, "\"QMP\"")) {
 		cgu_msg("setup: no QMP greeting from the %s QEMU (%s, %llu ms after connecting)%s%.200s",
 			who, got < 0 ? "silent" : got ? "another line" :
